@@ -1,0 +1,188 @@
+"""``tf.data`` pipelines: scaling to [-1, 1], padding, one-hot labels, shuffling, batching."""
+
+import numpy as np
+import tensorflow as tf
+
+from gankit.data import catalog
+
+SHUFFLE_BUFFER = 60_000
+
+
+def scale(images):
+    """uint8 [0, 255] -> float32 [-1, 1] (float input is passed through as float32)."""
+    if images.dtype == tf.uint8:
+        return tf.cast(images, tf.float32) / 127.5 - 1.0
+    return tf.cast(images, tf.float32)
+
+
+def pad(images, size, value=-1.0):
+    """Centre-pads images (``(..., h, w, c)``) to ``size`` x ``size`` with ``value``."""
+    h, w = images.shape[-3], images.shape[-2]
+    if size < h or size < w:
+        raise ValueError(f"pad_to={size} is smaller than the images ({h}x{w})")
+    top, left = (size - h) // 2, (size - w) // 2
+    paddings = [[0, 0]] * (len(images.shape) - 3) + [
+        [top, size - h - top], [left, size - w - left], [0, 0]]
+    return tf.pad(images, paddings, constant_values=value)
+
+
+def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one_hot=False,
+                num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False):
+    """Builds the standard gankit pipeline from in-memory arrays.
+
+    Args:
+        images: uint8 NHWC (scaled to [-1, 1]) or float NHWC already in [-1, 1]. NHW is taken as
+            one channel.
+        labels: optional integer labels; elements are then ``(images, labels)``.
+        batch_size: batch size (``None`` for an unbatched dataset).
+        shuffle: shuffle each epoch (seeded by ``seed``).
+        seed: shuffle seed; the same seed gives the same order for the same epoch number.
+        one_hot: labels as one-hot float32 vectors of ``num_classes``.
+        num_classes: needed with ``one_hot`` (default: ``max(labels) + 1``, at least 10).
+        pad_to: centre-pad to this square size with the background value -1 (e.g. 28 -> 32).
+        cache: cache the scaled images in memory.
+        drop_remainder: drop the last incomplete batch.
+        repeat: repeat forever.
+
+    Returns:
+        A prefetched ``tf.data.Dataset`` of float32 images in [-1, 1] or ``(images, labels)``.
+
+    Example:
+
+    >>> ds = gankit.data.from_arrays(x_uint8, y, batch_size=128, one_hot=True, num_classes=10)
+    """
+    images = np.asarray(images)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"images must be NHWC (or NHW), got shape {images.shape}")
+    if labels is not None:
+        labels = np.asarray(labels).astype(np.int64).reshape(-1)
+        if len(labels) != len(images):
+            raise ValueError(f"{len(images)} images but {len(labels)} labels")
+    if images.dtype != np.uint8:
+        images = images.astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
+
+    def prepare(x, y=None):
+        x = scale(x)
+        if pad_to is not None:
+            x = pad(x, pad_to)
+        if y is None:
+            return x
+        if one_hot:
+            y = tf.one_hot(y, depth)
+        return x, y
+
+    if one_hot:
+        if labels is None:
+            raise ValueError("one_hot=True needs labels")
+        depth = int(num_classes or max(10, int(labels.max()) + 1))
+    ds = ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(min(len(images), SHUFFLE_BUFFER), seed=seed, reshuffle_each_iteration=True)
+    if repeat:
+        ds = ds.repeat()
+    if batch_size:
+        ds = ds.batch(batch_size, drop_remainder=drop_remainder,
+                      num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.prefetch(tf.data.AUTOTUNE)
+
+
+def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=False, pad_to=None,
+         cache=True, drop_remainder=False, limit=None, download=None, repeat=False):
+    """Loads a named dataset as a ``tf.data`` pipeline of float32 images in [-1, 1] and labels.
+
+    Args:
+        name: ``"mnist"``, ``"fashion_mnist"``, ``"colored_mnist"``, ``"svhn"``, ``"horse2zebra"``.
+        split: ``"train"`` or ``"test"`` (horse2zebra: ``trainA``/``trainB``/``testA``/``testB``).
+        batch_size: batch size (``None``: unbatched).
+        shuffle: default ``True`` for training splits, ``False`` for test splits.
+        seed: shuffle seed.
+        one_hot: one-hot float32 labels.
+        pad_to: centre-pad to a square size with -1 (MNIST 28 -> 32 for LeNet or SVHN pairing).
+        cache: keep the prepared images in memory.
+        drop_remainder: drop the last incomplete batch.
+        limit: use only the first ``limit`` examples (quick runs, tests).
+        download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
+        repeat: repeat forever.
+
+    Returns:
+        ``tf.data.Dataset`` yielding ``(images, labels)`` batches, prefetched.
+
+    Raises:
+        ValueError: unknown dataset or split (the message lists the valid ones).
+        gankit.data.DatasetNotFoundError: no source found.
+
+    Example:
+
+    >>> ds = gankit.data.load("mnist", batch_size=128, one_hot=True, seed=0)
+    >>> images, labels = next(iter(ds))
+    >>> images.shape, labels.shape
+    (TensorShape([128, 28, 28, 1]), TensorShape([128, 10]))
+    """
+    info = catalog.info(name)
+    catalog.check_split(name, split)
+    if shuffle is None:
+        shuffle = split.startswith("train")
+    images, labels = catalog.load_arrays(name, split, download=download)
+    if limit is not None:
+        images, labels = images[:limit], labels[:limit]
+    return from_arrays(images, labels, batch_size=batch_size, shuffle=shuffle, seed=seed,
+                       one_hot=one_hot, num_classes=info.num_classes, pad_to=pad_to, cache=cache,
+                       drop_remainder=drop_remainder, repeat=repeat)
+
+
+def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
+             drop_remainder=True):
+    """Pairs two unbatched image datasets for unpaired (CycleGAN) training.
+
+    Each domain is shuffled independently. An epoch is as long as the larger domain: the smaller
+    one is repeated (reshuffled on each pass). With ``balance=True`` both domains are cut to the
+    smaller count instead (as report 000 did for horse2zebra, 1067 horses and 1067 zebras).
+    Elements that are ``(image, label)`` are reduced to the image.
+
+    Args:
+        ds_a: unbatched dataset of domain A images (finite).
+        ds_b: unbatched dataset of domain B images (finite).
+        batch_size: pairs per batch.
+        shuffle: shuffle each domain each epoch.
+        seed: base seed; domain B uses ``seed + 1``.
+        balance: use the same number of images from both domains (the smaller count).
+        drop_remainder: drop the last incomplete batch.
+
+    Returns:
+        ``tf.data.Dataset`` of ``(a_images, b_images)`` batches.
+
+    Example:
+
+    >>> a = gankit.data.load("mnist", batch_size=None, pad_to=32).map(lambda x, y: x)
+    >>> b = gankit.data.load("svhn", batch_size=None).map(lambda x, y: x)
+    >>> pairs = gankit.data.unpaired(a, b, batch_size=1, seed=0)
+    """
+    def images_only(ds):
+        spec = ds.element_spec
+        return ds.map(lambda *e: e[0]) if isinstance(spec, tuple) else ds
+
+    ds_a, ds_b = images_only(ds_a), images_only(ds_b)
+    na, nb = _count(ds_a), _count(ds_b)
+    if na == 0 or nb == 0:
+        raise ValueError(f"both domains need images (got {na} and {nb})")
+    b_seed = None if seed is None else seed + 1
+    if shuffle:
+        ds_a = ds_a.shuffle(min(na, SHUFFLE_BUFFER), seed=seed, reshuffle_each_iteration=True)
+        ds_b = ds_b.shuffle(min(nb, SHUFFLE_BUFFER), seed=b_seed, reshuffle_each_iteration=True)
+    n = min(na, nb) if balance else max(na, nb)
+    ds = tf.data.Dataset.zip((ds_a.repeat().take(n), ds_b.repeat().take(n)))
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def _count(ds):
+    n = int(ds.cardinality())
+    if n == tf.data.INFINITE_CARDINALITY:
+        raise ValueError("unpaired() needs finite datasets (do not .repeat() them first)")
+    if n < 0:  # unknown: count once
+        n = int(ds.reduce(np.int64(0), lambda c, _: c + 1))
+    return n
