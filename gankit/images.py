@@ -1,0 +1,550 @@
+"""Image conversions and sample grids whose layout travels inside the PNG.
+
+Images in gankit's public API are float32 NHWC in [-1, 1]; files are uint8. A grid written by
+`save_grid` embeds its layout (rows, cols, cell size, padding, labels, seed, model, epoch) as a
+JSON text chunk in the PNG itself, so a grading script can cut it back into cells with
+`read_grid` without being told anything. `read_grid` also reads grids made by other tools
+(torchvision's `save_image`, hand-made numpy mosaics) when given `rows` and `cols`.
+
+Example:
+
+```python
+import numpy as np
+from gankit import images
+
+fake = np.random.uniform(-1, 1, (100, 28, 28, 1)).astype("float32")
+images.save_grid(fake, "grid.png", rows=10, cols=10, labels=list(range(10)), epoch=3)
+cells, layout = images.read_grid("grid.png")
+cells.shape, layout["labels"]  # ((100, 28, 28, 1), [0, 1, ..., 9])
+```
+"""
+
+import json
+import os
+import tempfile
+
+import numpy as np
+from PIL import Image, PngImagePlugin
+
+# Name of the PNG text chunk holding the layout; bump FORMAT_VERSION if its meaning changes.
+LAYOUT_KEY = "gankit.layout"
+FORMAT = "gankit-grid"
+FORMAT_VERSION = 1
+
+_RESERVED = {
+    "format", "format_version", "rows", "cols", "count", "cell_height", "cell_width",
+    "channels", "padding", "pad_value", "border", "labels", "labels_per", "seed", "model",
+    "epoch", "gankit_version",
+}
+# Largest padding `read_grid` tries when asked to detect it.
+_MAX_DETECTED_PADDING = 32
+
+
+def _as_numpy(images):
+    if hasattr(images, "numpy"):
+        images = images.numpy()
+    return np.asarray(images)
+
+
+def to_uint8(images):
+    """Converts images in [-1, 1] to uint8 in [0, 255].
+
+    Values outside [-1, 1] are clipped and NaN becomes mid-grey, so a diverged generator still
+    gives a viewable picture. uint8 input is returned unchanged; other integer input must
+    already lie in [0, 255].
+
+    Args:
+        images: array-like (numpy array or eager tensor) of any shape; float in [-1, 1], or
+            integers in [0, 255].
+
+    Returns:
+        A uint8 numpy array of the same shape: `round((x + 1) * 127.5)`.
+
+    Example:
+
+    >>> to_uint8(np.array([-1.0, 0.0, 1.0]))
+    array([  0, 128, 255], dtype=uint8)
+    """
+    x = _as_numpy(images)
+    if x.dtype == np.uint8:
+        return x
+    if x.dtype == np.bool_:
+        raise ValueError("to_uint8 expects float images in [-1, 1] or uint8, got a bool array.")
+    if np.issubdtype(x.dtype, np.integer):
+        if x.size and (x.min() < 0 or x.max() > 255):
+            raise ValueError(
+                f"Integer images must lie in [0, 255] to convert to uint8; got values in "
+                f"[{x.min()}, {x.max()}]. Float images are expected in [-1, 1].")
+        return x.astype(np.uint8)
+    if not np.issubdtype(x.dtype, np.floating):
+        raise ValueError(f"to_uint8 expects a numeric array, got dtype {x.dtype}.")
+    x = np.nan_to_num(x.astype(np.float32), nan=0.0, posinf=1.0, neginf=-1.0)
+    return np.rint((np.clip(x, -1.0, 1.0) + 1.0) * 127.5).astype(np.uint8)
+
+
+def to_float(images):
+    """Converts uint8 images in [0, 255] to float32 in [-1, 1].
+
+    Args:
+        images: uint8 array-like of any shape. Float input is taken as already in [-1, 1] and
+            returned as float32.
+
+    Returns:
+        A float32 numpy array of the same shape: `x / 127.5 - 1`.
+
+    Example:
+
+    >>> to_float(np.array([0, 255], dtype="uint8"))
+    array([-1.,  1.], dtype=float32)
+    """
+    x = _as_numpy(images)
+    if np.issubdtype(x.dtype, np.floating):
+        return x.astype(np.float32)
+    if x.dtype != np.uint8:
+        if not np.issubdtype(x.dtype, np.integer) or (x.size and (x.min() < 0 or x.max() > 255)):
+            raise ValueError(
+                f"to_float expects uint8 images in [0, 255] (or floats in [-1, 1]); got dtype "
+                f"{x.dtype}.")
+    return x.astype(np.float32) / 127.5 - 1.0
+
+
+def _check_int(name, value, minimum):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
+    return int(value)
+
+
+def _check_pad_value(pad_value):
+    if isinstance(pad_value, bool) or not isinstance(pad_value, (int, np.integer)) or not (
+            0 <= pad_value <= 255):
+        raise ValueError(
+            f"`pad_value` must be an integer in [0, 255] (255 = white, 0 = black), got "
+            f"{pad_value!r}.")
+    return int(pad_value)
+
+
+def _as_nhwc_uint8(images):
+    x = to_uint8(images)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4:
+        raise ValueError(
+            f"Expected a batch of images shaped (n, height, width, channels) or (n, height, "
+            f"width); got shape {x.shape}.")
+    if x.shape[-1] not in (1, 3):
+        raise ValueError(
+            f"Grids hold 1-channel (grey) or 3-channel (RGB) images; got {x.shape[-1]} channels "
+            f"(shape {x.shape}). Images must be NHWC.")
+    if x.shape[0] == 0 or x.shape[1] == 0 or x.shape[2] == 0:
+        raise ValueError(f"Cannot make a grid from an empty batch (shape {x.shape}).")
+    return x
+
+
+def make_grid(images, rows, cols, padding=2, pad_value=255):
+    """Tiles a batch of images into one uint8 picture.
+
+    Cells are laid out row by row (image `i` goes to row `i // cols`, column `i % cols`), with
+    `padding` pixels of `pad_value` between cells and around the border, as torchvision does:
+    the result is `rows * h + (rows + 1) * padding` pixels high. Cells left over when there are
+    fewer than `rows * cols` images are filled with `pad_value`.
+
+    Args:
+        images: batch shaped (n, h, w, c) or (n, h, w), float in [-1, 1] or uint8, c in {1, 3},
+            with `n <= rows * cols`.
+        rows: number of rows.
+        cols: number of columns.
+        padding: pixels between cells and around the border.
+        pad_value: grey level of the padding, 255 (white) or 0 (black) or anything between.
+
+    Returns:
+        A uint8 array shaped (H, W, c).
+
+    Example:
+
+    >>> make_grid(np.zeros((6, 28, 28, 1), "uint8"), rows=2, cols=3).shape
+    (62, 92, 1)
+    """
+    rows = _check_int("rows", rows, 1)
+    cols = _check_int("cols", cols, 1)
+    padding = _check_int("padding", padding, 0)
+    pad_value = _check_pad_value(pad_value)
+    x = _as_nhwc_uint8(images)
+    n, h, w, c = x.shape
+    if n > rows * cols:
+        raise ValueError(
+            f"{n} images do not fit in a {rows}x{cols} grid ({rows * cols} cells); pass fewer "
+            f"images or a larger grid.")
+    grid = np.full((rows * h + (rows + 1) * padding, cols * w + (cols + 1) * padding, c),
+                   pad_value, dtype=np.uint8)
+    for i in range(n):
+        r, k = divmod(i, cols)
+        y0 = padding + r * (h + padding)
+        x0 = padding + k * (w + padding)
+        grid[y0:y0 + h, x0:x0 + w] = x[i]
+    return grid
+
+
+def _jsonable(value, name):
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v, name) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v, name) for k, v in value.items()}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise ValueError(
+        f"`{name}` must be JSON-serialisable (numbers, strings, lists, dicts); got "
+        f"{type(value).__name__}.")
+
+
+def _gankit_version():
+    from gankit import __version__
+
+    return __version__
+
+
+def _grid_layout(rows, cols, count, shape, padding, pad_value, labels, seed, model, epoch,
+                 extra):
+    _, h, w, c = shape
+    labels_per = None
+    if labels is not None:
+        labels = _jsonable(_as_numpy(labels) if not isinstance(labels, (list, tuple)) else labels,
+                           "labels")
+        if not isinstance(labels, list):
+            raise ValueError(f"`labels` must be a list (one per row or per cell), got {labels!r}.")
+        if len(labels) == rows * cols or len(labels) == count:
+            labels_per = "cell"
+        elif len(labels) == rows:
+            labels_per = "row"
+        else:
+            raise ValueError(
+                f"`labels` must have one entry per row ({rows}) or per cell ({rows * cols}); got "
+                f"{len(labels)}.")
+    if model is not None and not isinstance(model, str):
+        model = type(model).__name__
+    clash = sorted(set(extra) & _RESERVED)
+    if clash:
+        raise ValueError(f"Extra layout keys {clash} clash with save_grid's own keys.")
+    layout = {
+        "format": FORMAT, "format_version": FORMAT_VERSION,
+        "rows": rows, "cols": cols, "count": count,
+        "cell_height": int(h), "cell_width": int(w), "channels": int(c),
+        "padding": padding, "pad_value": pad_value, "border": True,
+        "labels": labels, "labels_per": labels_per,
+        "seed": _jsonable(seed, "seed"), "model": model,
+        "epoch": _jsonable(epoch, "epoch"), "gankit_version": _gankit_version(),
+    }
+    layout.update(_jsonable(dict(extra), "extra"))
+    return layout
+
+
+def save_grid(images, path, rows, cols, labels=None, seed=None, model=None, epoch=None,
+              padding=2, pad_value=255, **extra):
+    """Writes a grid of images to a PNG with its layout embedded as PNG text metadata.
+
+    The layout is a JSON text chunk named `"gankit.layout"` holding `rows`, `cols`, `count`,
+    `cell_height`, `cell_width`, `channels`, `padding`, `pad_value`, `border` (always True:
+    padding also runs around the outside), `labels` with `labels_per` ("row" or "cell"),
+    `seed`, `model`, `epoch`, `gankit_version` and any `extra` keys. `read_grid` and
+    `read_layout` read it back. The file is written to a temporary name and renamed, so a
+    reader never sees half a PNG.
+
+    Args:
+        images: batch shaped (n, h, w, c) or (n, h, w), float in [-1, 1] or uint8; c in {1, 3};
+            `n <= rows * cols`.
+        path: output file name; must end in `.png`. Missing folders are created.
+        rows: number of rows.
+        cols: number of columns.
+        labels: optional class labels, one per row or one per cell (ints or strings).
+        seed: optional seed the images were generated with (any JSON value).
+        model: optional model (its class name is stored) or a model name string.
+        epoch: optional epoch number.
+        padding: pixels between cells and around the border.
+        pad_value: grey level of the padding (255 white, 0 black).
+        **extra: further JSON-serialisable entries for the layout.
+
+    Returns:
+        `path`, as given.
+
+    Example:
+
+    ```python
+    cgan_images = cgan.generate(np.repeat(np.arange(10), 10), seed=0)
+    save_grid(cgan_images, "cgan.png", rows=10, cols=10, labels=list(range(10)),
+              seed=0, model=cgan, epoch=20)
+    ```
+    """
+    fspath = os.fspath(path)
+    if not fspath.lower().endswith(".png"):
+        raise ValueError(f"save_grid writes PNG files; `path` must end in .png, got {fspath!r}.")
+    grid = make_grid(images, rows, cols, padding=padding, pad_value=pad_value)
+    shape = _as_nhwc_uint8(images).shape
+    layout = _grid_layout(int(rows), int(cols), int(shape[0]), shape, int(padding),
+                          int(pad_value), labels, seed, model, epoch, extra)
+    info = PngImagePlugin.PngInfo()
+    info.add_text(LAYOUT_KEY, json.dumps(layout, sort_keys=True))
+    picture = Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid,
+                              mode="L" if grid.shape[-1] == 1 else "RGB")
+    folder = os.path.dirname(os.path.abspath(fspath))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".grid-", suffix=".png.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            picture.save(f, format="PNG", pnginfo=info)
+        os.replace(tmp, fspath)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+    return path
+
+
+def _open(path):
+    fspath = os.fspath(path)
+    if not os.path.isfile(fspath):
+        raise FileNotFoundError(f"No grid image at {fspath!r}.")
+    try:
+        picture = Image.open(fspath)
+        picture.load()
+    except (OSError, Image.DecompressionBombError) as err:
+        raise ValueError(f"{fspath!r} is not a readable image: {err}") from err
+    return picture
+
+
+def _layout_from(picture, path):
+    text = getattr(picture, "text", None) or {}
+    raw = text.get(LAYOUT_KEY, picture.info.get(LAYOUT_KEY))
+    if raw is None:
+        return None
+    try:
+        layout = json.loads(raw)
+    except json.JSONDecodeError as err:
+        raise ValueError(
+            f"The layout embedded in {os.fspath(path)!r} is not valid JSON: {err}") from err
+    if not isinstance(layout, dict) or layout.get("format") != FORMAT:
+        return None
+    return layout
+
+
+def read_layout(path):
+    """Returns the layout dict embedded by `save_grid`, or None for other PNGs.
+
+    Args:
+        path: image file.
+
+    Returns:
+        The layout dict (see `save_grid`), or None if the file carries no gankit layout.
+
+    Example:
+
+    >>> read_layout("samples/epoch_0005.png")["epoch"]
+    5
+    """
+    return _layout_from(_open(path), path)
+
+
+def _pixels(picture, channels):
+    mode = picture.mode
+    if mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(picture, dtype=np.float64)
+        arr = np.clip(np.rint(arr / 257.0), 0, 255).astype(np.uint8)[..., None]
+    elif mode in ("L", "1", "LA", "F"):
+        arr = np.asarray(picture.convert("L"))[..., None]
+    else:
+        arr = np.asarray(picture.convert("RGB"))
+    if channels is not None:
+        channels = _check_int("channels", channels, 1)
+        if channels not in (1, 3):
+            raise ValueError(f"`channels` must be 1 or 3, got {channels}.")
+        if channels == 3 and arr.shape[-1] == 1:
+            arr = np.repeat(arr, 3, axis=-1)
+        elif channels == 1 and arr.shape[-1] == 3:
+            arr = np.asarray(Image.fromarray(arr, "RGB").convert("L"))[..., None]
+    return np.ascontiguousarray(arr)
+
+
+def _cell_size(total, n, padding, border):
+    lines = n + 1 if border else n - 1
+    rest = total - lines * padding
+    if rest <= 0 or rest % n:
+        return None
+    return rest // n
+
+
+def _separator_mask(length, n, cell, padding, border):
+    mask = np.zeros(length, dtype=bool)
+    offset = padding if border else 0
+    if border:
+        mask[:padding] = True
+    for k in range(n):
+        end = offset + k * (cell + padding) + cell
+        if k < n - 1 or border:
+            mask[end:end + padding] = True
+    return mask
+
+
+def _separators_uniform(arr, rows, cols, h, w, padding, border):
+    if padding == 0:
+        return True
+    ymask = _separator_mask(arr.shape[0], rows, h, padding, border)
+    xmask = _separator_mask(arr.shape[1], cols, w, padding, border)
+    parts = [arr[ymask].reshape(-1, arr.shape[-1]), arr[:, xmask].reshape(-1, arr.shape[-1])]
+    pixels = np.concatenate(parts)
+    if pixels.size == 0:
+        return False
+    return bool(np.all(pixels == pixels[0]))
+
+
+def _fit(arr, rows, cols, padding, border):
+    """Candidate layouts (padding, border, h, w) that fit the image size."""
+    height, width = arr.shape[:2]
+    paddings = [padding] if padding is not None else range(0, _MAX_DETECTED_PADDING + 1)
+    borders = [border] if border is not None else [True, False]
+    found = []
+    for p in paddings:
+        for b in borders:
+            h = _cell_size(height, rows, p, b)
+            w = _cell_size(width, cols, p, b)
+            if h is None or w is None:
+                continue
+            if padding is None and p > 0 and p >= min(h, w):
+                continue  # when guessing, padding wider than a cell is not a grid
+            found.append((p, b, h, w))
+    return found
+
+
+def _cut(arr, rows, cols, h, w, padding, border):
+    offset = padding if border else 0
+    cells = np.empty((rows * cols, h, w, arr.shape[-1]), dtype=np.uint8)
+    for i in range(rows * cols):
+        r, k = divmod(i, cols)
+        y0 = offset + r * (h + padding)
+        x0 = offset + k * (w + padding)
+        cells[i] = arr[y0:y0 + h, x0:x0 + w]
+    return cells
+
+
+def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=None):
+    """Cuts a grid PNG back into its cells.
+
+    For PNGs written by `save_grid`, the embedded layout says everything; `rows`, `cols` and
+    `padding`, if given, must agree with it. For grids made by other tools, pass `rows` and
+    `cols`; the padding (and whether it also runs around the border, as in torchvision's
+    `save_image`, or only between cells) is then detected as the layout whose separator lines
+    are one uniform colour (white, black or any other), preferring the thinnest such padding
+    and a border; a mosaic with no uniform separators is read with padding 0. Detection cannot
+    tell black padding from black image margins in every case: pass `padding` (and `border`)
+    when you know them.
+
+    Args:
+        path: PNG (or any image Pillow reads) holding the grid.
+        rows: number of rows; required for grids without an embedded layout.
+        cols: number of columns; required for grids without an embedded layout.
+        padding: pixels between cells; detected if None.
+        border: whether padding also surrounds the grid; detected if None (only used for grids
+            without an embedded layout).
+        channels: 1 or 3 to convert the cells (luminance / repeated grey); None keeps the
+            file's own (grey files give 1 channel, colour files 3).
+
+    Returns:
+        `(cells, layout)`: cells is a uint8 array shaped (rows * cols, h, w, c) in row-major
+        order (for embedded layouts with fewer images than cells, only the `count` filled
+        cells); layout is the embedded dict, or for other grids a dict with `rows`, `cols`,
+        `count`, `cell_height`, `cell_width`, `channels`, `padding`, `pad_value` (None if there
+        is no padding), `border` and `labels` None.
+
+    Raises:
+        FileNotFoundError: if `path` does not exist.
+        ValueError: for bad arguments, a layout missing rows/cols, or an image whose size does
+            not fit `rows`, `cols` and `padding`.
+
+    Example:
+
+    ```python
+    cells, layout = read_grid("student_cgan.png", rows=10, cols=10)
+    digits = cells.reshape(10, 10, 28, 28, 1)   # [row, column]
+    ```
+    """
+    rows = None if rows is None else _check_int("rows", rows, 1)
+    cols = None if cols is None else _check_int("cols", cols, 1)
+    padding = None if padding is None else _check_int("padding", padding, 0)
+    if border is not None and not isinstance(border, (bool, np.bool_)):
+        raise ValueError(f"`border` must be True, False or None, got {border!r}.")
+    picture = _open(path)
+    layout = _layout_from(picture, path)
+    arr = _pixels(picture, channels)
+    height, width = arr.shape[:2]
+    name = os.fspath(path)
+
+    if layout is not None:
+        for key, given in (("rows", rows), ("cols", cols), ("padding", padding)):
+            if given is not None and given != layout.get(key):
+                raise ValueError(
+                    f"{name!r} says it is a grid with {key}={layout.get(key)}, but {key}={given} "
+                    f"was asked for.")
+        try:
+            rows, cols = int(layout["rows"]), int(layout["cols"])
+            padding, h, w = int(layout["padding"]), int(layout["cell_height"]), int(
+                layout["cell_width"])
+        except (KeyError, TypeError, ValueError) as err:
+            raise ValueError(f"The layout embedded in {name!r} is incomplete: {err}") from err
+        lay_border = bool(layout.get("border", True))
+        lines = 1 if lay_border else -1
+        expected = (rows * h + (rows + lines) * padding, cols * w + (cols + lines) * padding)
+        if (height, width) != expected:
+            raise ValueError(
+                f"{name!r} is {height}x{width} pixels but its embedded layout ({rows}x{cols} "
+                f"cells of {h}x{w}, padding {padding}) needs {expected[0]}x{expected[1]}; the "
+                f"image was resized or edited after it was saved.")
+        cells = _cut(arr, rows, cols, h, w, padding, lay_border)
+        count = int(layout.get("count", rows * cols))
+        return cells[:count], layout
+
+    if rows is None or cols is None:
+        raise ValueError(
+            f"{name!r} has no embedded gankit layout; pass `rows` and `cols` "
+            f"(e.g. read_grid(path, rows=10, cols=10)).")
+    if rows > height or cols > width:
+        raise ValueError(
+            f"{name!r} is {height}x{width} pixels: too small for {rows} rows x {cols} columns.")
+    candidates = _fit(arr, rows, cols, padding, border)
+    if not candidates:
+        hint = "" if padding is None else f" and padding {padding}"
+        raise ValueError(
+            f"{name!r} is {height}x{width} pixels, which cannot be split into {rows} rows x "
+            f"{cols} columns{hint}: expected height = rows*cell + (rows+1)*padding (border) or "
+            f"rows*cell + (rows-1)*padding (no border), and the same for width. Check rows, "
+            f"cols and padding.")
+    uniform = [c for c in candidates if c[0] > 0 and _separators_uniform(arr, rows, cols, c[2],
+                                                                          c[3], c[0], c[1])]
+    if uniform:
+        chosen = min(uniform, key=lambda c: (c[0], not c[1]))
+    elif padding is None:
+        zero = [c for c in candidates if c[0] == 0]
+        if not zero:
+            raise ValueError(
+                f"Could not find uniform separator lines in {name!r} ({height}x{width}) for a "
+                f"{rows}x{cols} grid, and the size is not a multiple of rows/cols; pass "
+                f"`padding` (and `border`) explicitly.")
+        chosen = zero[0]
+    else:
+        # Padding was given but the separators are not uniform: trust the caller, prefer a border.
+        chosen = min(candidates, key=lambda c: not c[1])
+    p, b, h, w = chosen
+    cells = _cut(arr, rows, cols, h, w, p, b)
+    pad_value = None
+    if p > 0 and (b or rows > 1 or cols > 1):
+        ymask = _separator_mask(height, rows, h, p, b)
+        pixel = arr[ymask][0, 0] if ymask.any() else arr[:, _separator_mask(
+            width, cols, w, p, b)][0, 0]
+        pad_value = int(pixel[0]) if np.all(pixel == pixel[0]) else [int(v) for v in pixel]
+    layout = {
+        "rows": rows, "cols": cols, "count": rows * cols,
+        "cell_height": int(h), "cell_width": int(w), "channels": int(arr.shape[-1]),
+        "padding": int(p), "pad_value": pad_value, "border": bool(b) if p > 0 else False,
+        "labels": None, "labels_per": None,
+    }
+    return cells, layout
