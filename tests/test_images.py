@@ -1,0 +1,177 @@
+"""Grids: conversions, save_grid/read_grid round trips, grids from other tools, bad input."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gankit import images
+
+
+def _batch(n, h, w, c, seed=0):
+    return np.random.RandomState(seed).uniform(-1, 1, (n, h, w, c)).astype("float32")
+
+
+def _plain_grid(cells, rows, cols, padding, pad_value, border):
+    """A grid built by hand (no gankit), like a student's numpy mosaic or torchvision's."""
+    n, h, w, c = cells.shape
+    lines = 1 if border else -1
+    out = np.full((rows * h + (rows + lines) * padding, cols * w + (cols + lines) * padding, c),
+                  pad_value, np.uint8)
+    off = padding if border else 0
+    for i in range(n):
+        r, k = divmod(i, cols)
+        out[off + r * (h + padding):off + r * (h + padding) + h,
+            off + k * (w + padding):off + k * (w + padding) + w] = cells[i]
+    return out
+
+
+def _save_plain(arr, path):
+    Image.fromarray(arr[..., 0] if arr.shape[-1] == 1 else arr).save(path)
+    return path
+
+
+def test_to_uint8_and_to_float_round_trip():
+    u = np.arange(256, dtype=np.uint8)
+    f = images.to_float(u)
+    assert f.dtype == np.float32 and f.min() == -1.0 and f.max() == 1.0
+    np.testing.assert_array_equal(images.to_uint8(f), u)
+    assert images.to_uint8(u) is u
+
+
+def test_to_uint8_clips_and_handles_nan():
+    out = images.to_uint8(np.array([-5.0, -1.0, 0.0, 1.0, 7.0, np.nan], "float32"))
+    np.testing.assert_array_equal(out, [0, 0, 128, 255, 255, 128])
+    with pytest.raises(ValueError, match=r"\[0, 255\]"):
+        images.to_uint8(np.array([300]))
+
+
+def test_make_grid_layout_and_leftover_cells():
+    x = np.full((5, 4, 3, 1), 10, np.uint8)
+    grid = images.make_grid(x, rows=2, cols=3, padding=1, pad_value=255)
+    assert grid.shape == (2 * 4 + 3, 3 * 3 + 4, 1) and grid.dtype == np.uint8
+    assert (grid[1:5, 1:4] == 10).all()
+    assert (grid[6:10, 9:12] == 255).all()  # sixth cell is empty
+    assert (grid[0] == 255).all() and (grid[:, 0] == 255).all()
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("pad_value", [255, 0])
+def test_save_read_round_trip(tmp_path, channels, pad_value):
+    x = _batch(12, 7, 5, channels)
+    path = images.save_grid(x, tmp_path / "grid.png", rows=3, cols=4, labels=[4, 5, 6],
+                            seed=11, model="ConditionalGAN", epoch=7, pad_value=pad_value,
+                            run="test")
+    cells, layout = images.read_grid(path)
+    np.testing.assert_array_equal(cells, images.to_uint8(x))
+    assert layout["rows"] == 3 and layout["cols"] == 4
+    assert (layout["cell_height"], layout["cell_width"], layout["channels"]) == (7, 5, channels)
+    assert layout["labels"] == [4, 5, 6] and layout["labels_per"] == "row"
+    assert layout["seed"] == 11 and layout["epoch"] == 7 and layout["model"] == "ConditionalGAN"
+    assert layout["pad_value"] == pad_value and layout["run"] == "test"
+    assert images.read_layout(path) == layout
+    with Image.open(path) as picture:  # a real PNG, uint8, layout as a text chunk
+        assert picture.format == "PNG" and picture.mode == ("L" if channels == 1 else "RGB")
+        assert json.loads(picture.text[images.LAYOUT_KEY])["rows"] == 3
+
+
+def test_save_grid_per_cell_labels_model_object_and_partial_grid(tmp_path):
+    class Tiny:
+        pass
+
+    x = _batch(5, 4, 4, 1)
+    path = images.save_grid(x, tmp_path / "sub" / "g.png", rows=2, cols=3,
+                            labels=np.arange(5), model=Tiny())
+    cells, layout = images.read_grid(path)
+    assert cells.shape == (5, 4, 4, 1) and layout["count"] == 5
+    assert layout["labels"] == [0, 1, 2, 3, 4] and layout["labels_per"] == "cell"
+    assert layout["model"] == "Tiny"
+
+
+@pytest.mark.parametrize("channels", [1, 3])
+@pytest.mark.parametrize("pad_value", [255, 0])
+@pytest.mark.parametrize("border", [True, False])
+def test_read_grid_without_metadata_detects_padding(tmp_path, channels, pad_value, border):
+    # MNIST-like cells: dark background with a bright blob, so padding must be found from the
+    # uniform separator lines, not guessed from the size.
+    rng = np.random.RandomState(3)
+    cells = np.zeros((12, 9, 8, channels), np.uint8)
+    cells[:, 2:7, 2:6] = rng.randint(60, 250, (12, 5, 4, channels))
+    cells[:, 0, 0] = 40  # no cell edge is the pad colour
+    grid = _plain_grid(cells, 3, 4, padding=2, pad_value=pad_value, border=border)
+    path = _save_plain(grid, tmp_path / "plain.png")
+    assert images.read_layout(path) is None
+    out, layout = images.read_grid(path, rows=3, cols=4)
+    np.testing.assert_array_equal(out, cells)
+    assert layout["padding"] == 2 and layout["border"] == border
+    assert layout["pad_value"] == pad_value and layout["channels"] == channels
+
+
+def test_read_grid_plain_mosaic_without_padding_and_explicit_padding(tmp_path):
+    cells = images.to_uint8(_batch(6, 5, 5, 3, seed=1))
+    path = _save_plain(_plain_grid(cells, 2, 3, 0, 0, True), tmp_path / "mosaic.png")
+    out, layout = images.read_grid(path, rows=2, cols=3)
+    np.testing.assert_array_equal(out, cells)
+    assert layout["padding"] == 0
+    path = _save_plain(_plain_grid(cells, 2, 3, 4, 128, True), tmp_path / "grey.png")
+    out, layout = images.read_grid(path, rows=2, cols=3, padding=4)
+    np.testing.assert_array_equal(out, cells)
+    assert layout["pad_value"] == 128
+
+
+def test_read_grid_channel_conversion_and_rgba(tmp_path):
+    cells = images.to_uint8(_batch(4, 6, 6, 1, seed=2))
+    grid = _plain_grid(cells, 2, 2, 2, 255, True)
+    rgba = np.concatenate([np.repeat(grid, 3, -1), np.full(grid.shape, 255, np.uint8)], -1)
+    path = tmp_path / "rgba.png"
+    Image.fromarray(rgba, "RGBA").save(path)
+    out, _ = images.read_grid(path, rows=2, cols=2, channels=1)
+    np.testing.assert_array_equal(out, cells)
+    out, _ = images.read_grid(path, rows=2, cols=2)
+    assert out.shape == (4, 6, 6, 3)
+
+
+def test_bad_arguments_raise_clear_errors(tmp_path):
+    x = _batch(4, 5, 5, 1)
+    with pytest.raises(ValueError, match="do not fit"):
+        images.make_grid(x, rows=1, cols=3)
+    with pytest.raises(ValueError, match="channels"):
+        images.make_grid(_batch(2, 5, 5, 2), rows=1, cols=2)
+    with pytest.raises(ValueError, match="rows"):
+        images.make_grid(x, rows=0, cols=4)
+    with pytest.raises(ValueError, match="pad_value"):
+        images.make_grid(x, rows=2, cols=2, pad_value=300)
+    with pytest.raises(ValueError, match=".png"):
+        images.save_grid(x, tmp_path / "g.jpg", rows=2, cols=2)
+    with pytest.raises(ValueError, match="per row"):
+        images.save_grid(x, tmp_path / "g.png", rows=2, cols=2, labels=[1, 2, 3])
+    with pytest.raises(ValueError, match="clash"):
+        images.save_grid(x, tmp_path / "g.png", rows=2, cols=2, **{"format": "x"})
+    with pytest.raises(FileNotFoundError):
+        images.read_grid(tmp_path / "missing.png", rows=2, cols=2)
+
+    path = images.save_grid(x, tmp_path / "g.png", rows=2, cols=2)
+    with pytest.raises(ValueError, match="rows=2"):
+        images.read_grid(path, rows=4, cols=1)
+
+    plain = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 2, 255, True), tmp_path / "p.png")
+    with pytest.raises(ValueError, match="rows"):
+        images.read_grid(plain)
+    with pytest.raises(ValueError, match="cannot be split"):
+        images.read_grid(plain, rows=5, cols=5, padding=2)
+    with pytest.raises(ValueError, match="rows"):
+        images.read_grid(plain, rows=-1, cols=2)
+
+    resized = tmp_path / "resized.png"
+    with Image.open(path) as picture:
+        from PIL import PngImagePlugin
+
+        info = PngImagePlugin.PngInfo()
+        info.add_text(images.LAYOUT_KEY, picture.text[images.LAYOUT_KEY])
+        picture.resize((20, 20)).save(resized, pnginfo=info)
+    with pytest.raises(ValueError, match="resized"):
+        images.read_grid(resized)
+    (tmp_path / "junk.png").write_bytes(b"not a png")
+    with pytest.raises(ValueError, match="not a readable image"):
+        images.read_grid(tmp_path / "junk.png", rows=1, cols=1)
