@@ -133,8 +133,9 @@ def _read_source(name, located):
     if located.source.read is None:  # image folders (horse2zebra)
         from gankit.data.folders import read_folder_arrays
 
-        return {s: read_folder_arrays(Path(located.found) / s, label=i)
-                for i, s in enumerate(info(name).splits)}
+        # horse2zebra-style folders: the label is the domain, 0 for *A and 1 for *B
+        return {s: read_folder_arrays(Path(located.found) / s, label=int(s.endswith("B")))
+                for s in info(name).splits}
     return located.source.read(located.found)
 
 

@@ -9,8 +9,10 @@ import struct
 
 import numpy as np
 
-# The only globals a dataset pickle may reference: numpy array reconstruction.
+# The only globals a dataset pickle may reference: numpy array reconstruction (``_codecs.encode``
+# turns the latin-1 text of protocol-2 array buffers back into bytes; it cannot run code).
 _ALLOWED_PICKLE_GLOBALS = {
+    ("_codecs", "encode"),
     ("numpy.core.multiarray", "_reconstruct"),
     ("numpy._core.multiarray", "_reconstruct"),
     ("numpy", "ndarray"),
@@ -32,6 +34,10 @@ class RestrictedUnpickler(pickle.Unpickler):
                 from numpy._core import multiarray
 
                 return multiarray._reconstruct
+            if module == "_codecs":
+                import codecs
+
+                return codecs.encode
             return getattr(np, name)
         raise pickle.UnpicklingError(
             f"refused to load global {module}.{name}: dataset pickles may only contain numpy arrays"

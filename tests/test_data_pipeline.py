@@ -1,0 +1,175 @@
+"""tf.data pipelines: scaling, padding, one-hot, shuffling, unpaired pairing, jitter, folders."""
+
+import warnings
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from PIL import Image
+
+from gankit import data
+
+
+def _batches(ds):
+    return [tuple(t.numpy() for t in b) if isinstance(b, tuple) else b.numpy() for b in ds]
+
+
+def test_load_mnist_batches_in_range_with_one_hot_and_padding():
+    ds = data.load("mnist", "test", batch_size=32, one_hot=True, pad_to=32, limit=100)
+    (x, y), *_ = _batches(ds)
+    assert x.shape == (32, 32, 32, 1) and x.dtype == np.float32
+    assert y.shape == (32, 10) and np.all(y.sum(1) == 1)
+    assert x.min() == -1.0 and x.max() == 1.0
+    assert np.all(x[:, :2] == -1.0) and np.all(x[:, :, -2:] == -1.0)  # padded with background
+    raw, labels = data.load_arrays("mnist", "test")
+    np.testing.assert_allclose(x[0, 2:30, 2:30], raw[0] / 127.5 - 1.0, atol=1e-6)
+    np.testing.assert_array_equal(y.argmax(1), labels[:32])  # test split is not shuffled
+
+
+def test_shuffle_is_seeded_and_drop_remainder():
+    def first_labels(seed):
+        ds = data.load("mnist", "train", batch_size=16, seed=seed, limit=200, drop_remainder=True)
+        batches = _batches(ds)
+        assert len(batches) == 12  # 200 // 16
+        return np.concatenate([b[1] for b in batches])
+
+    a, b, c = first_labels(1), first_labels(1), first_labels(2)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, c)
+    assert sorted(a.tolist()) != a.tolist()
+
+
+def test_from_arrays_validates_input():
+    with pytest.raises(ValueError, match="3 images but 2 labels"):
+        data.from_arrays(np.zeros((3, 4, 4, 1), np.uint8), [0, 1])
+    with pytest.raises(ValueError, match="NHWC"):
+        data.from_arrays(np.zeros((3, 4), np.uint8))
+    with pytest.raises(ValueError, match="pad_to=2 is smaller"):
+        data.from_arrays(np.zeros((3, 4, 4, 1), np.uint8), pad_to=2)
+    with pytest.raises(ValueError, match="one_hot=True needs labels"):
+        data.from_arrays(np.zeros((3, 4, 4, 1), np.uint8), one_hot=True)
+
+
+def test_from_arrays_takes_float_images_as_already_scaled():
+    x = np.linspace(-1, 1, 2 * 4 * 4).reshape(2, 4, 4, 1).astype(np.float32)
+    (out,) = _batches(data.from_arrays(x, batch_size=2, shuffle=False))
+    np.testing.assert_allclose(out, x)
+
+
+def _domain(n, value):
+    return tf.data.Dataset.from_tensor_slices(
+        (np.full((n, 4, 4, 1), value, np.float32) + np.arange(n)[:, None, None, None] / 100.0,
+         np.zeros(n, np.int64)))
+
+
+def test_unpaired_epoch_is_as_long_as_the_larger_domain():
+    ds = data.unpaired(_domain(5, 0.0), _domain(12, 0.5), batch_size=2, seed=0, drop_remainder=False)
+    batches = _batches(ds)
+    assert sum(len(a) for a, _ in batches) == 12
+    a = np.concatenate([a for a, _ in batches])[:, 0, 0, 0]
+    b = np.concatenate([b for _, b in batches])[:, 0, 0, 0]
+    assert np.all(a < 0.5) and np.all(b >= 0.5)  # labels dropped, domains kept apart
+    assert sorted(np.round(b * 100).astype(int) - 50) == list(range(12))  # every B image once
+    assert set(np.round(a * 100).astype(int)) == set(range(5))  # smaller domain repeated
+    again = _batches(data.unpaired(_domain(5, 0.0), _domain(12, 0.5), batch_size=2, seed=0,
+                                   drop_remainder=False))
+    np.testing.assert_array_equal(np.concatenate([x for x, _ in again])[:, 0, 0, 0], a)
+
+
+def test_unpaired_balance_cuts_to_the_smaller_domain():
+    ds = data.unpaired(_domain(5, 0.0), _domain(12, 0.5), batch_size=1, seed=0, balance=True)
+    assert len(_batches(ds)) == 5
+
+
+def test_unpaired_domains_are_shuffled_independently():
+    ds = data.unpaired(_domain(50, 0.0), _domain(50, 0.0), batch_size=50, seed=3)
+    (a, b), = _batches(ds)
+    assert not np.array_equal(a, b)
+
+
+def test_jitter_crop_flip_shapes_and_determinism():
+    image = tf.reshape(tf.range(30 * 30 * 3, dtype=tf.float32), (30, 30, 3))
+    out1 = data.jitter(image, seed=tf.constant([1, 2]), resize_to=36, crop_to=32)
+    out2 = data.jitter(image, seed=tf.constant([1, 2]), resize_to=36, crop_to=32)
+    assert out1.shape == (32, 32, 3)
+    np.testing.assert_array_equal(out1.numpy(), out2.numpy())
+    outs = {data.jitter(image, tf.constant([s, 0]), 36, 32).numpy().tobytes() for s in range(8)}
+    assert len(outs) > 4
+    with pytest.raises(ValueError, match="larger than resize_to"):
+        data.jitter(image, tf.constant([0, 0]), resize_to=30, crop_to=32)
+
+
+@pytest.fixture
+def messy_folder(tmp_path):
+    """A folder with every kind of file a student may hand in."""
+    folder = tmp_path / "domain"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 256, (40, 40, 3), dtype=np.uint8)).save(folder / "rgb.jpg")
+    Image.fromarray(np.full((40, 40), 200, np.uint8), "L").save(folder / "gray.png")
+    rgba = np.zeros((40, 40, 4), np.uint8)
+    rgba[..., 0] = 255
+    rgba[:20, :, 3] = 255  # top half opaque red, bottom half transparent
+    Image.fromarray(rgba, "RGBA").save(folder / "rgba.png")
+    Image.fromarray(np.full((40, 40), 65535, np.uint16)).save(folder / "deep16.png")
+    Image.fromarray(np.full((5, 7, 3), 10, np.uint8)).save(folder / "tiny.png")
+    good = (folder / "rgb.jpg").read_bytes()
+    (folder / "truncated.jpg").write_bytes(good[: len(good) // 3])
+    (folder / "random.png").write_bytes(rng.integers(0, 256, 500, dtype=np.uint8).tobytes())
+    (folder / "empty.jpg").write_bytes(b"")
+    (folder / "notes.txt").write_text("not an image")
+    return folder
+
+
+def test_image_folder_converts_resizes_and_skips_corrupt_files(messy_folder):
+    with pytest.warns(UserWarning, match="skipped 3 of 8 image files"):
+        ds = data.image_folder(messy_folder, image_size=16)
+    images = {p: x for p, x in zip(sorted(["deep16.png", "gray.png", "rgb.jpg", "rgba.png",
+                                           "tiny.png"]), _batches(ds))}
+    assert len(images) == 5
+    for x in images.values():
+        assert x.shape == (16, 16, 3) and x.dtype == np.float32
+        assert -1.0 <= x.min() and x.max() <= 1.0
+    np.testing.assert_allclose(images["deep16.png"], 1.0)  # 16-bit white stays white
+    np.testing.assert_allclose(images["gray.png"], 200 / 127.5 - 1, atol=1e-6)
+    top, bottom = images["rgba.png"][2, 8], images["rgba.png"][14, 8]
+    np.testing.assert_allclose(top, [1, -1, -1], atol=0.02)  # opaque red
+    np.testing.assert_allclose(bottom, [1, 1, 1], atol=0.02)  # transparent -> white
+    np.testing.assert_allclose(images["tiny.png"], 10 / 127.5 - 1, atol=1e-6)
+
+
+def test_image_folder_grayscale_and_augment(messy_folder):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ds = data.image_folder(messy_folder, image_size=18, channels=1, augment=True,
+                               crop_size=16, shuffle=True, seed=0, label=1)
+    batches = _batches(ds)
+    assert len(batches) == 5
+    assert all(x.shape == (16, 16, 1) and y == 1 for x, y in batches)
+
+
+def test_image_folder_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        data.image_folder(tmp_path / "missing", 16)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="no usable image"):
+        data.image_folder(tmp_path / "empty", 16)
+    with pytest.raises(ValueError, match="channels must be 1 or 3"):
+        data.image_folder(tmp_path / "empty", 16, channels=4)
+
+
+def test_horse2zebra_from_a_local_folder(tmp_path, monkeypatch):
+    root = tmp_path / "horse2zebra"
+    for i, split in enumerate(["trainA", "trainB", "testA", "testB"]):
+        (root / split).mkdir(parents=True)
+        for k in range(2 + i):
+            Image.fromarray(np.full((24, 24, 3), 40 * i + k, np.uint8)).save(root / split / f"{k}.jpg")
+    monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    x, y = data.load_arrays("horse2zebra", "trainB")
+    assert x.shape == (3, 24, 24, 3) and set(y.tolist()) == {1}
+    assert set(data.load_arrays("horse2zebra", "testB")[1].tolist()) == {1}
+    assert set(data.load_arrays("horse2zebra", "testA")[1].tolist()) == {0}
+    ds = data.load("horse2zebra", "testB", batch_size=2)
+    shapes = [b[0].shape for b in _batches(ds)]
+    assert shapes == [(2, 24, 24, 3), (2, 24, 24, 3), (1, 24, 24, 3)]
