@@ -1,0 +1,36 @@
+"""Callbacks for training gankit models with `fit`.
+
+* `SampleGrid`: a grid from the same noise every few epochs, layout embedded in the PNG.
+* `ProgressGif`: those grids as an animated GIF at the end of training.
+* `LossCurve`: every logged value against the epoch, as a PNG and a JSON history.
+* `GANCheckpoint` and `resume`: whole-model `.keras` checkpoints and resuming from them.
+* `HistoricalReplay`: training now and then against older snapshots of the opponent.
+
+Example:
+
+```python
+from gankit import callbacks
+
+gan.fit(ds, epochs=20, callbacks=[
+    callbacks.SampleGrid("out/samples", rows=10, cols=10, seed=0),
+    callbacks.ProgressGif("out/samples"),
+    callbacks.LossCurve("out/losses.png"),
+    callbacks.GANCheckpoint("out/ckpt", keep=3),
+])
+```
+"""
+
+from gankit.callbacks.checkpoint import GANCheckpoint, resume
+from gankit.callbacks.progress import LossCurve, ProgressGif, make_gif
+from gankit.callbacks.replay import HistoricalReplay
+from gankit.callbacks.samples import SampleGrid
+
+__all__ = [
+    "GANCheckpoint",
+    "HistoricalReplay",
+    "LossCurve",
+    "ProgressGif",
+    "SampleGrid",
+    "make_gif",
+    "resume",
+]
