@@ -1,5 +1,6 @@
 """`SampleGrid`: a grid of samples from the same noise after every epoch."""
 
+import inspect
 import json
 import os
 
@@ -52,7 +53,10 @@ def fixed_noise(n, latent_dim, seed=0):
 
 
 def generate_from_noise(model, noise, labels=None, batch_size=256):
-    """Runs `model.generator` in inference mode on given noise (and int labels).
+    """Runs the generator in inference mode on given noise (and int labels).
+
+    Uses `model.generate(..., noise=noise)` when the model has it (gankit models), else calls
+    `model.generator(..., training=False)` directly.
 
     Args:
         model: a gankit model with `generator` (and `num_classes` when `labels` is given).
@@ -63,6 +67,13 @@ def generate_from_noise(model, noise, labels=None, batch_size=256):
     Returns:
         float32 numpy images (n, h, w, c) in [-1, 1].
     """
+    conditional = labels is not None
+    generate = getattr(model, "generate", None)
+    if generate is not None and "noise" in inspect.signature(generate).parameters:
+        # gankit models: generate(n_or_labels, noise=...) runs the generator in inference mode.
+        out = generate(np.asarray(labels) if conditional else None, noise=noise,
+                       batch_size=batch_size)
+        return np.asarray(out, dtype="float32")
     out = []
     for start in range(0, len(noise), batch_size):
         z = noise[start:start + batch_size]
