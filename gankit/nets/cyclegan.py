@@ -1,0 +1,428 @@
+"""CycleGAN networks: ResNet generator and PatchGAN discriminator.
+
+From the seed reports 000 (horses <-> zebras, LSGAN CycleGAN), 001 (MNIST <->
+colored MNIST / SVHN with small networks and cropped patch discriminators) and
+the lecture slides 004. Layout follows Zhu et al. (2017): instance
+normalization (``GroupNormalization(groups=-1)``), ReLU in the generator,
+LeakyReLU(0.2) in the discriminator, weights drawn from N(0, 0.02).
+
+With ``norm_affine=False`` (the default, as ``nn.InstanceNorm2d`` in the
+reference implementation) the parameter counts match the reference:
+``resnet_generator((256, 256, 3))`` has 11,378,179 parameters and
+``patch_discriminator((256, 256, 3))`` 2,764,737.
+"""
+
+import keras
+from keras import layers, ops
+
+__all__ = [
+    "SeedStateMixin",
+    "ReflectionPadding2D",
+    "RandomPatchCrop",
+    "resnet_generator",
+    "patch_discriminator",
+    "digit_resnet_generator",
+    "digit_patch_discriminator",
+    "patch_output_size",
+]
+
+
+class SeedStateMixin:
+    """Saves and restores ``self.seed_generator``'s state with the layer's variables.
+
+    Keras does not write a layer's ``SeedGenerator`` state into ``.keras`` /
+    ``.weights.h5`` files; layers mixing this in do, so a reloaded model draws
+    the same random numbers as the original would have.
+    """
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store["seed_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        own = self._trainable_variables + self._non_trainable_variables
+        keys = set(store.keys())
+        expected = {str(i) for i in range(len(own))}
+        if not expected <= keys or len(keys - expected - {"seed_state"}):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} saved variables (+ seed state), "
+                f"the file has {sorted(keys)}."
+            )
+        for i, variable in enumerate(own):
+            variable.assign(store[str(i)])
+        if "seed_state" in keys:
+            self.seed_generator.state.assign(store["seed_state"])
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class ReflectionPadding2D(layers.Layer):
+    """Pads height and width by mirroring the border (no edge repeat).
+
+    Args:
+        padding: int, pixels added on each side of height and width.
+
+    Returns:
+        A layer mapping ``(batch, h, w, c)`` to ``(batch, h + 2p, w + 2p, c)``.
+
+    Example:
+
+    ```python
+    x = keras.Input((28, 28, 1))
+    y = ReflectionPadding2D(3)(x)  # (None, 34, 34, 1)
+    ```
+    """
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        if int(padding) < 0:
+            raise ValueError(f"ReflectionPadding2D: padding must be >= 0, got {padding}.")
+        self.padding = int(padding)
+
+    def call(self, inputs):
+        p = self.padding
+        return ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        p = 2 * self.padding
+        return (b, None if h is None else h + p, None if w is None else w + p, c)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class RandomPatchCrop(SeedStateMixin, layers.Layer):
+    """Crops a random ``size x size`` patch from every image, at training AND inference.
+
+    This is the "patch discriminator" of report 001 (8x8 crops for MNIST, 9x9 for
+    SVHN): the discriminator sees one random crop per image instead of the whole
+    image. Each image of the batch gets its own offset, drawn from a
+    ``keras.random.SeedGenerator`` (so the crops are reproducible and the
+    generator state is saved with the model). The crop is a product with one-hot
+    row/column selectors, so gradients flow to the selected pixels.
+
+    Args:
+        size: int, side of the square crop.
+        seed: int or None, seed of the offsets.
+
+    Returns:
+        A layer mapping ``(batch, h, w, c)`` to ``(batch, size, size, c)``.
+
+    Example:
+
+    ```python
+    x = keras.Input((28, 28, 1))
+    patch = RandomPatchCrop(8, seed=0)(x)  # (None, 8, 8, 1)
+    ```
+    """
+
+    def __init__(self, size, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if int(size) < 1:
+            raise ValueError(f"RandomPatchCrop: size must be >= 1, got {size}.")
+        self.size = int(size)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+
+    def build(self, input_shape):
+        h, w = input_shape[1], input_shape[2]
+        for name, dim in (("height", h), ("width", w)):
+            if dim is not None and dim < self.size:
+                raise ValueError(
+                    f"RandomPatchCrop: crop size {self.size} is larger than the image "
+                    f"{name} {dim}; use a crop size <= {dim}."
+                )
+        self.built = True
+
+    def call(self, inputs):
+        shape = ops.shape(inputs)
+        batch, h, w = shape[0], shape[1], shape[2]
+        size = self.size
+        # One uniform per image and axis, turned into an integer offset in [0, dim - size].
+        u = keras.random.uniform((batch, 2), seed=self.seed_generator)
+        top = ops.cast(ops.floor(u[:, 0] * ops.cast(h - size + 1, "float32")), "int32")
+        left = ops.cast(ops.floor(u[:, 1] * ops.cast(w - size + 1, "float32")), "int32")
+        steps = ops.arange(size, dtype="int32")
+        rows = ops.one_hot(top[:, None] + steps[None, :], h, dtype=inputs.dtype)  # (b, s, h)
+        cols = ops.one_hot(left[:, None] + steps[None, :], w, dtype=inputs.dtype)  # (b, s, w)
+        return ops.einsum("bih,bhwc,bjw->bijc", rows, inputs, cols)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.size, self.size, input_shape[3])
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "seed": self.seed}
+
+
+def _init():
+    return keras.initializers.RandomNormal(mean=0.0, stddev=0.02)
+
+
+def _norm(affine, name):
+    return layers.GroupNormalization(
+        groups=-1, epsilon=1e-5, center=affine, scale=affine, name=name
+    )
+
+
+def _check_shape(image_shape, what):
+    shape = tuple(image_shape)
+    if len(shape) != 3 or any(d is None or int(d) < 1 for d in shape):
+        raise ValueError(
+            f"{what}: image_shape must be (height, width, channels) with positive sizes, "
+            f"got {image_shape!r}."
+        )
+    return tuple(int(d) for d in shape)
+
+
+def resnet_generator(
+    image_shape=(256, 256, 3),
+    num_residual_blocks=9,
+    filters=64,
+    output_channels=None,
+    num_downsampling=2,
+    norm_affine=False,
+    name="resnet_generator",
+):
+    """ResNet image-to-image generator of CycleGAN (Johnson et al. layout).
+
+    ``c7s1-f, d2f, d4f, R4f x N, u2f, uf, c7s1-out``: reflection padding and a
+    7x7 convolution, ``num_downsampling`` stride-2 3x3 convolutions doubling the
+    width, ``num_residual_blocks`` residual blocks (reflection padding, 3x3 conv,
+    instance norm, ReLU, twice, plus the skip), as many stride-2 transposed
+    convolutions halving the width, and a reflection-padded 7x7 convolution to
+    ``output_channels`` with tanh.
+
+    Args:
+        image_shape: (height, width, channels) of the input images. Height and width
+            must be divisible by ``2 ** num_downsampling``.
+        num_residual_blocks: number of residual blocks (the paper uses 6 at 128 px and
+            9 at 256 px; report 001 uses 2 for digits).
+        filters: width of the first convolution (ngf).
+        output_channels: channels of the output images; defaults to the input
+            channels. Use it for 1 -> 3 (MNIST -> colored MNIST) and 3 -> 1.
+        num_downsampling: number of stride-2 down-samplings (and up-samplings).
+        norm_affine: whether instance normalization learns a scale and offset
+            (``False`` as in the reference implementation).
+        name: model name.
+
+    Returns:
+        A ``keras.Model`` mapping images ``(batch, h, w, c_in)`` in [-1, 1] to
+        ``(batch, h, w, output_channels)`` in [-1, 1].
+
+    Example:
+
+    ```python
+    g = resnet_generator((256, 256, 3))  # 11,378,179 parameters
+    g_digits = resnet_generator((28, 28, 1), num_residual_blocks=2, filters=32,
+                                output_channels=3)
+    ```
+    """
+    h, w, c = _check_shape(image_shape, "resnet_generator")
+    output_channels = c if output_channels is None else int(output_channels)
+    if output_channels < 1:
+        raise ValueError(f"resnet_generator: output_channels must be >= 1, got {output_channels}.")
+    if int(num_residual_blocks) < 0 or int(num_downsampling) < 0 or int(filters) < 1:
+        raise ValueError(
+            "resnet_generator: num_residual_blocks and num_downsampling must be >= 0 and "
+            f"filters >= 1, got {num_residual_blocks}, {num_downsampling}, {filters}."
+        )
+    factor = 2**num_downsampling
+    if h % factor or w % factor:
+        raise ValueError(
+            f"resnet_generator: height and width ({h}, {w}) must be divisible by "
+            f"2**num_downsampling = {factor} so the output has the input size; pad the "
+            "images (e.g. MNIST to 32 with gankit.data.load(..., pad_to=32)) or use fewer "
+            "down-samplings."
+        )
+
+    inputs = keras.Input((h, w, c), name="images")
+    x = ReflectionPadding2D(3, name="pad_in")(inputs)
+    x = layers.Conv2D(filters, 7, kernel_initializer=_init(), name="c7s1")(x)
+    x = layers.ReLU(name="c7s1_relu")(_norm(norm_affine, "c7s1_norm")(x))
+    width = filters
+    for i in range(num_downsampling):
+        width *= 2
+        x = layers.Conv2D(
+            width, 3, strides=2, padding="same", kernel_initializer=_init(), name=f"down{i}"
+        )(x)
+        x = layers.ReLU(name=f"down{i}_relu")(_norm(norm_affine, f"down{i}_norm")(x))
+    for i in range(num_residual_blocks):
+        y = ReflectionPadding2D(1, name=f"res{i}_pad_a")(x)
+        y = layers.Conv2D(width, 3, kernel_initializer=_init(), name=f"res{i}_conv_a")(y)
+        y = layers.ReLU(name=f"res{i}_relu")(_norm(norm_affine, f"res{i}_norm_a")(y))
+        y = ReflectionPadding2D(1, name=f"res{i}_pad_b")(y)
+        y = layers.Conv2D(width, 3, kernel_initializer=_init(), name=f"res{i}_conv_b")(y)
+        y = _norm(norm_affine, f"res{i}_norm_b")(y)
+        x = layers.Add(name=f"res{i}_add")([x, y])
+    for i in range(num_downsampling):
+        width //= 2
+        x = layers.Conv2DTranspose(
+            width, 3, strides=2, padding="same", kernel_initializer=_init(), name=f"up{i}"
+        )(x)
+        x = layers.ReLU(name=f"up{i}_relu")(_norm(norm_affine, f"up{i}_norm")(x))
+    x = ReflectionPadding2D(3, name="pad_out")(x)
+    x = layers.Conv2D(output_channels, 7, kernel_initializer=_init(), name="c7s1_out")(x)
+    outputs = layers.Activation("tanh", name="tanh")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def patch_output_size(size, num_layers=3, kernel_size=4):
+    """Side of the PatchGAN logit map for an input side ``size``.
+
+    Args:
+        size: input height or width (after any crop).
+        num_layers: number of stride-2 convolutions.
+        kernel_size: convolution kernel size (padding 1 on each side).
+
+    Returns:
+        int, the output side (< 1 means the network does not fit the input).
+    """
+    for _ in range(num_layers):
+        size = (size + 2 - kernel_size) // 2 + 1
+    for _ in range(2):
+        size = size + 2 - kernel_size + 1
+    return size
+
+
+def patch_discriminator(
+    image_shape=(256, 256, 3),
+    filters=64,
+    num_layers=3,
+    max_filters_multiplier=8,
+    crop_size=None,
+    crop_seed=None,
+    kernel_size=4,
+    norm_affine=False,
+    name="patch_discriminator",
+):
+    """PatchGAN discriminator (C64-C128-C256-C512), returning a map of logits.
+
+    ``num_layers`` stride-2 4x4 convolutions (the first without normalization),
+    then a stride-1 convolution and a stride-1 convolution to one channel, all with
+    zero padding 1, instance normalization and LeakyReLU(0.2). With the defaults
+    each logit sees a 70x70 patch and a 256x256 input gives a 30x30 map.
+
+    Args:
+        image_shape: (height, width, channels) of the images it judges.
+        filters: width of the first convolution (ndf); layer ``n`` has
+            ``filters * min(2 ** n, max_filters_multiplier)`` filters.
+        num_layers: number of stride-2 convolutions.
+        max_filters_multiplier: cap on the width multiplier (8 in the paper).
+        crop_size: if set, the discriminator first takes one random
+            ``crop_size x crop_size`` patch of each image (report 001: 8 for
+            MNIST, 9 for SVHN), in training and at inference.
+        crop_seed: seed of the random crops.
+        kernel_size: convolution kernel size.
+        norm_affine: whether instance normalization learns a scale and offset.
+        name: model name.
+
+    Returns:
+        A ``keras.Model`` mapping images ``(batch, h, w, c)`` to logits
+        ``(batch, h', w', 1)`` (no sigmoid).
+
+    Example:
+
+    ```python
+    d = patch_discriminator((256, 256, 3))  # 2,764,737 parameters, 30x30 logits
+    d_digits = patch_discriminator((28, 28, 1), filters=32, num_layers=2)
+    ```
+    """
+    h, w, c = _check_shape(image_shape, "patch_discriminator")
+    if int(num_layers) < 1 or int(filters) < 1:
+        raise ValueError(
+            f"patch_discriminator: num_layers and filters must be >= 1, got {num_layers}, "
+            f"{filters}."
+        )
+    side = min(h, w)
+    if crop_size is not None:
+        if not 1 <= int(crop_size) <= side:
+            raise ValueError(
+                f"patch_discriminator: crop_size must be between 1 and the image side "
+                f"{side}, got {crop_size}."
+            )
+        side = int(crop_size)
+    if patch_output_size(side, num_layers, kernel_size) < 1:
+        raise ValueError(
+            f"patch_discriminator: {num_layers} stride-2 layers do not fit a {side}x{side} "
+            "input (the logit map would be empty); use fewer layers or a larger crop."
+        )
+
+    inputs = keras.Input((h, w, c), name="images")
+    x = inputs
+    if crop_size is not None:
+        x = RandomPatchCrop(int(crop_size), seed=crop_seed, name="random_patch")(x)
+
+    def conv(x, width, stride, label):
+        x = layers.ZeroPadding2D(1, name=f"{label}_pad")(x)
+        return layers.Conv2D(
+            width, kernel_size, strides=stride, kernel_initializer=_init(), name=label
+        )(x)
+
+    x = layers.LeakyReLU(0.2, name="conv0_lrelu")(conv(x, filters, 2, "conv0"))
+    for n in range(1, num_layers + 1):
+        width = filters * min(2**n, max_filters_multiplier)
+        stride = 2 if n < num_layers else 1
+        x = conv(x, width, stride, f"conv{n}")
+        x = layers.LeakyReLU(0.2, name=f"conv{n}_lrelu")(_norm(norm_affine, f"conv{n}_norm")(x))
+    outputs = conv(x, 1, 1, "logits")
+    return keras.Model(inputs, outputs, name=name)
+
+
+def digit_resnet_generator(
+    image_shape=(28, 28, 1), output_channels=None, filters=32, num_residual_blocks=2, **kwargs
+):
+    """Small ResNet generator for 28/32-pixel digits (report 001: 2 down, 2 residual, 2 up).
+
+    Args:
+        image_shape: input (height, width, channels), e.g. (28, 28, 1) for MNIST,
+            (28, 28, 3) for colored MNIST, (32, 32, 3) for SVHN.
+        output_channels: output channels (default: input channels).
+        filters: width of the first convolution (report 001 found 16/32 and 32/64 better
+            than 8/16).
+        num_residual_blocks: residual blocks.
+        **kwargs: passed on to `resnet_generator`.
+
+    Returns:
+        A ``keras.Model`` from images to images in [-1, 1].
+
+    Example:
+
+    ```python
+    g_ab = digit_resnet_generator((28, 28, 1), output_channels=3)  # MNIST -> colored
+    ```
+    """
+    kwargs.setdefault("name", "digit_resnet_generator")
+    return resnet_generator(
+        image_shape,
+        num_residual_blocks=num_residual_blocks,
+        filters=filters,
+        output_channels=output_channels,
+        **kwargs,
+    )
+
+
+def digit_patch_discriminator(image_shape=(28, 28, 1), filters=64, num_layers=2, **kwargs):
+    """Small PatchGAN discriminator for 28/32-pixel digits.
+
+    Two stride-2 layers on a 28x28 image give a 5x5 logit map (a 32x32 image: 6x6).
+    With ``crop_size=8`` (report 001) use ``num_layers=1``.
+
+    Args:
+        image_shape: (height, width, channels) of the images it judges.
+        filters: width of the first convolution.
+        num_layers: number of stride-2 convolutions.
+        **kwargs: passed on to `patch_discriminator` (``crop_size``, ``crop_seed``, ...).
+
+    Returns:
+        A ``keras.Model`` from images to a map of logits.
+
+    Example:
+
+    ```python
+    d_b = digit_patch_discriminator((28, 28, 3))
+    d_crop = digit_patch_discriminator((32, 32, 3), num_layers=1, crop_size=9, crop_seed=0)
+    ```
+    """
+    kwargs.setdefault("name", "digit_patch_discriminator")
+    return patch_discriminator(image_shape, filters=filters, num_layers=num_layers, **kwargs)
