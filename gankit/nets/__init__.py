@@ -1,0 +1,36 @@
+"""GAN-family network builders: functions returning `keras.Model`s.
+
+Conventions: a generator takes noise `(batch, latent_dim)` (a conditional one
+`[noise, one_hot_labels]`) and returns images in [-1, 1]; a discriminator takes images (a
+conditional one `[images, one_hot_labels]`) and returns logits. Each builder's docstring names
+the seed report it comes from and its parameter count.
+
+Example:
+
+```python
+from gankit import nets
+
+g = nets.dcgan_generator(variant="003", conditional=True)
+d = nets.dcgan_discriminator(variant="003", conditional=True)
+```
+"""
+
+from gankit.nets.dcgan import (
+    cgan_discriminator,
+    cgan_generator,
+    dcgan_discriminator,
+    dcgan_generator,
+)
+from gankit.nets.mlp import mlp_discriminator, mlp_generator
+from gankit.nets.wgan import wgan_critic, wgan_generator
+
+__all__ = [
+    "cgan_discriminator",
+    "cgan_generator",
+    "dcgan_discriminator",
+    "dcgan_generator",
+    "mlp_discriminator",
+    "mlp_generator",
+    "wgan_critic",
+    "wgan_generator",
+]
