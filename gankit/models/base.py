@@ -1,0 +1,575 @@
+"""Shared machinery of the GAN models: compile, trackers, train_step, generation, saving.
+
+`AdversarialModel` is a `keras.Model` holding a generator and a discriminator (or critic). It
+trains with `fit`: each `train_step` does `d_steps` discriminator updates and one generator
+update, each with its own optimizer and fresh noise from a `keras.random.SeedGenerator`.
+
+What is saved with `model.save("x.keras")` (and restored by `keras.models.load_model`): the
+generator and discriminator (config and weights, BatchNorm statistics included), both
+optimizers (config and variables: iterations, moments), the adversarial loss and label
+smoothing, and the state of every `SeedGenerator` in the model (the noise stream and the
+Dropout layers' streams; Keras 3 does not save these by itself). So a run resumed with
+`fit(..., initial_epoch=k)` from a checkpoint continues exactly where it stopped, given the same
+data order.
+"""
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+from gankit import losses
+
+_SEED_KEY = "seed_generator_state_"
+
+
+def interpolate_latents(z0, z1, steps, method="linear"):
+    """A path of `steps` latent vectors from `z0` to `z1` (both ends included).
+
+    Args:
+        z0: start vector, shape `(latent_dim,)`.
+        z1: end vector, same shape.
+        steps: number of points, >= 2.
+        method: `"linear"` (straight line) or `"slerp"` (great circle, keeps the norm of
+            Gaussian noise typical; falls back to linear for (anti)parallel vectors).
+
+    Returns:
+        float32 numpy array `(steps, latent_dim)`.
+
+    Example:
+
+    >>> z = interpolate_latents(np.zeros(4), np.ones(4), steps=3)
+    >>> z[1]
+    array([0.5, 0.5, 0.5, 0.5], dtype=float32)
+    """
+    z0 = np.asarray(z0, dtype="float64")
+    z1 = np.asarray(z1, dtype="float64")
+    if z0.ndim != 1 or z0.shape != z1.shape:
+        raise ValueError(
+            f"z0 and z1 must be vectors of the same length; got shapes {z0.shape} and {z1.shape}."
+        )
+    if not isinstance(steps, (int, np.integer)) or steps < 2:
+        raise ValueError(f"steps must be an int >= 2, got {steps!r}.")
+    if method not in ("linear", "slerp"):
+        raise ValueError(f"method must be 'linear' or 'slerp', got {method!r}.")
+    t = np.linspace(0.0, 1.0, steps)[:, None]
+    if method == "slerp":
+        n0, n1 = np.linalg.norm(z0), np.linalg.norm(z1)
+        if n0 > 0 and n1 > 0:
+            omega = np.arccos(np.clip(np.dot(z0 / n0, z1 / n1), -1.0, 1.0))
+            if np.sin(omega) > 1e-6:
+                path = (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
+                return path.astype("float32")
+    return ((1 - t) * z0 + t * z1).astype("float32")
+
+
+def _input_count(model):
+    inputs = getattr(model, "inputs", None)
+    return len(inputs) if inputs else None
+
+
+class AdversarialModel(keras.Model):
+    """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
+
+    Subclasses set `d_steps` (discriminator updates per batch) and may add a term to the
+    discriminator loss with `discriminator_penalty`.
+
+    Args:
+        generator: `keras.Model`, noise (and one-hot labels when conditional) -> images in
+            [-1, 1].
+        discriminator: `keras.Model`, images (and one-hot labels) -> logits.
+        latent_dim: noise size; None reads it from the generator's first input.
+        num_classes: None for an unconditional model, else the number of classes.
+        seed: seed of the training noise stream (None: random).
+        **kwargs: passed to `keras.Model` (e.g. `name`).
+    """
+
+    d_steps = 1
+    default_loss = "bce"
+    _discriminator_arg = "discriminator"
+
+    def __init__(
+        self, generator, discriminator, latent_dim=None, num_classes=None, seed=None, **kwargs
+    ):
+        super().__init__(**kwargs)
+        for role, net in (("generator", generator), (self._discriminator_arg, discriminator)):
+            if not isinstance(net, keras.layers.Layer):
+                raise ValueError(
+                    f"{role} must be a keras.Model (e.g. from gankit.nets), got {type(net)!r}."
+                )
+        self.generator = generator
+        self.discriminator = discriminator
+        self.num_classes = None if num_classes is None else int(num_classes)
+        self.latent_dim = self._infer_latent_dim(generator, latent_dim)
+        self._check_nets()
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed_generator")
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.real_score_tracker = keras.metrics.Mean(name="real_score")
+        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
+        self.d_optimizer = None
+        self.g_optimizer = None
+        self.adversarial_loss = None
+        self.label_smoothing = 0.0
+        self._gankit_compile_kwargs = {}
+        self.built = True
+
+    # ------------------------------------------------------------------ construction checks
+    @staticmethod
+    def _infer_latent_dim(generator, latent_dim):
+        if latent_dim is None:
+            inputs = getattr(generator, "inputs", None)
+            if not inputs:
+                raise ValueError(
+                    "latent_dim is None and the generator has no symbolic inputs to read it "
+                    "from; pass latent_dim."
+                )
+            latent_dim = inputs[0].shape[-1]
+        if not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
+            raise ValueError(f"latent_dim must be a positive int, got {latent_dim!r}.")
+        return int(latent_dim)
+
+    def _check_nets(self):
+        expected = 1 if self.num_classes is None else 2
+        kind = "an unconditional" if expected == 1 else "a conditional"
+        form = {1: "noise", 2: "[noise, one_hot_labels]"}[expected]
+        count = _input_count(self.generator)
+        if count is not None and count != expected:
+            raise ValueError(
+                f"{type(self).__name__} is {kind} model: its generator must take {form}, but the "
+                f"generator has {count} inputs. Use ConditionalGAN (or num_classes=) for "
+                "conditional nets, GAN for unconditional ones."
+            )
+        count = _input_count(self.discriminator)
+        form = {1: "images", 2: "[images, one_hot_labels]"}[expected]
+        if count is not None and count != expected:
+            raise ValueError(
+                f"{type(self).__name__} is {kind} model: its {self._discriminator_arg} must take "
+                f"{form}, but it has {count} inputs."
+            )
+        g_inputs = getattr(self.generator, "inputs", None)
+        if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
+            raise ValueError(
+                f"latent_dim={self.latent_dim} but the generator's noise input has size "
+                f"{g_inputs[0].shape[-1]}."
+            )
+        if g_inputs and expected == 2 and g_inputs[1].shape[-1] != self.num_classes:
+            raise ValueError(
+                f"num_classes={self.num_classes} but the generator's label input has size "
+                f"{g_inputs[1].shape[-1]}."
+            )
+        g_out = getattr(self.generator, "outputs", None)
+        d_in = getattr(self.discriminator, "inputs", None)
+        if g_out and d_in and tuple(g_out[0].shape[1:]) != tuple(d_in[0].shape[1:]):
+            raise ValueError(
+                f"The generator makes images of shape {tuple(g_out[0].shape[1:])} but the "
+                f"{self._discriminator_arg} expects {tuple(d_in[0].shape[1:])}."
+            )
+
+    # ------------------------------------------------------------------ compile
+    def default_optimizers(self):
+        """Fresh `(d_optimizer, g_optimizer)` used when compile gets None: Adam(2e-4, beta_1=0.5)."""
+        return (
+            keras.optimizers.Adam(2e-4, beta_1=0.5, name="d_adam"),
+            keras.optimizers.Adam(2e-4, beta_1=0.5, name="g_adam"),
+        )
+
+    def compile(
+        self, d_optimizer=None, g_optimizer=None, loss=None, label_smoothing=0.0, **kwargs
+    ):
+        """Configures the two optimizers and the adversarial loss.
+
+        Args:
+            d_optimizer: optimizer (instance, name or config) of the discriminator; None uses
+                `default_optimizers()`.
+            g_optimizer: optimizer of the generator; must be a different object.
+            loss: `"bce"` (non-saturating, the default for GAN/ConditionalGAN), `"minimax"`,
+                `"lsgan"`, `"hinge"` or `"wasserstein"` (the default for WGANGP), or a
+                `gankit.losses.AdversarialLoss` (e.g. `losses.get("lsgan", a=-1, b=1, c=0)`).
+            label_smoothing: one-sided smoothing of D's real target (0.1 -> 0.9).
+            **kwargs: passed to `keras.Model.compile`: `jit_compile`, `run_eagerly`,
+                `steps_per_execution`.
+
+        Example:
+
+        ```python
+        gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                    g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                    loss="lsgan", jit_compile=True)
+        ```
+        """
+        for key in ("optimizer", "metrics", "weighted_metrics", "loss_weights"):
+            if key in kwargs:
+                raise ValueError(
+                    f"{type(self).__name__}.compile does not take {key!r}: pass d_optimizer= and "
+                    "g_optimizer=; the losses are logged as d_loss, g_loss, real_score, "
+                    "fake_score."
+                )
+        allowed = {"jit_compile", "run_eagerly", "steps_per_execution", "auto_scale_loss"}
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise ValueError(f"Unknown compile arguments {sorted(unknown)}; allowed: {allowed}.")
+        adversarial_loss = losses.get(self.default_loss if loss is None else loss)
+        # Validates the smoothing for this loss (raises for wasserstein/hinge with smoothing).
+        adversarial_loss.discriminator_loss(
+            np.zeros((1, 1), "float32"), np.zeros((1, 1), "float32"), label_smoothing
+        )
+        default_d, default_g = (None, None)
+        if d_optimizer is None or g_optimizer is None:
+            default_d, default_g = self.default_optimizers()
+        d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
+        g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
+        if d_optimizer is g_optimizer:
+            raise ValueError(
+                "d_optimizer and g_optimizer must be two different optimizer objects (each keeps "
+                "its own moments for its own network)."
+            )
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = d_optimizer
+        self.g_optimizer = g_optimizer
+        self.adversarial_loss = adversarial_loss
+        self.label_smoothing = float(label_smoothing)
+        self._gankit_compile_kwargs = dict(kwargs)
+        # Build the optimizer variables now, outside any tf.function, so that they exist for
+        # loading a checkpoint and are not created inside an XLA-compiled step.
+        for optimizer, net in ((d_optimizer, self.discriminator), (g_optimizer, self.generator)):
+            if not optimizer.built:
+                optimizer.build(net.trainable_variables)
+
+    def get_compile_config(self):
+        if not self.compiled or self.d_optimizer is None:
+            return {}
+        return {
+            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
+            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
+            "loss": self.adversarial_loss.get_config(),
+            "label_smoothing": self.label_smoothing,
+            **self._gankit_compile_kwargs,
+        }
+
+    def compile_from_config(self, config):
+        config = dict(config)
+        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
+        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
+        self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **config)
+
+    # ------------------------------------------------------------------ saving
+    def _seed_states(self):
+        """The state variables of every SeedGenerator in the model, in a fixed order."""
+        return [v for v in self.variables if v.name == "seed_generator_state"]
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        for i, variable in enumerate(self._seed_states()):
+            store[f"{_SEED_KEY}{i}"] = variable
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        seed_keys = [k for k in keys if k.startswith(_SEED_KEY)]
+        super().load_own_variables({k: store[k] for k in keys if k not in seed_keys})
+        states = self._seed_states()
+        if seed_keys and len(seed_keys) != len(states):
+            raise ValueError(
+                f"The saved model has {len(seed_keys)} random-number streams but this model has "
+                f"{len(states)}; the architectures differ."
+            )
+        for i, variable in enumerate(states):
+            key = f"{_SEED_KEY}{i}"
+            if key in store:
+                variable.assign(np.asarray(store[key]))
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "generator": keras.saving.serialize_keras_object(self.generator),
+                self._discriminator_arg: keras.saving.serialize_keras_object(self.discriminator),
+                "latent_dim": self.latent_dim,
+                "seed": self.seed,
+            }
+        )
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for key in ("generator", cls._discriminator_arg):
+            config[key] = keras.saving.deserialize_keras_object(config[key])
+        return cls(**config)
+
+    # ------------------------------------------------------------------ training
+    @property
+    def metrics(self):
+        return [
+            self.d_loss_tracker,
+            self.g_loss_tracker,
+            self.real_score_tracker,
+            self.fake_score_tracker,
+        ]
+
+    def call(self, inputs, training=False):
+        """Runs the generator: `model(noise)` (or `model([noise, one_hot])`) -> images."""
+        return self.generator(inputs, training=training)
+
+    def _generator_inputs(self, noise, one_hot):
+        return noise if one_hot is None else [noise, one_hot]
+
+    def _discriminator_inputs(self, images, one_hot):
+        return images if one_hot is None else [images, one_hot]
+
+    def _unpack(self, data):
+        images, labels, _ = keras.utils.unpack_x_y_sample_weight(data)
+        if isinstance(images, (list, tuple)):
+            raise ValueError(
+                "Expected batches of images or (images, labels); got a nested structure "
+                f"{type(images).__name__} as images."
+            )
+        if keras.backend.standardize_dtype(images.dtype).startswith(("int", "uint", "bool")):
+            raise ValueError(
+                f"Images must be float32 in [-1, 1], got dtype {images.dtype}; build the dataset "
+                "with gankit.data.from_arrays / gankit.data.load, which scale uint8 images."
+            )
+        images = ops.cast(images, "float32")
+        if self.num_classes is None:
+            return images, None
+        if labels is None:
+            raise ValueError(
+                f"{type(self).__name__} is conditional: fit it on batches of (images, labels) "
+                "(labels as ints or one-hot), e.g. gankit.data.load(name, one_hot=True)."
+            )
+        return images, self._one_hot(labels)
+
+    def _one_hot(self, labels):
+        rank = len(labels.shape)
+        if rank == 2 and labels.shape[-1] == self.num_classes and labels.shape[-1] != 1:
+            return ops.cast(labels, "float32")
+        if rank == 2 and labels.shape[-1] == 1:
+            labels = ops.squeeze(labels, axis=-1)
+            rank = 1
+        if rank != 1:
+            raise ValueError(
+                f"Labels must be ints of shape (batch,) or one-hot (batch, {self.num_classes}); "
+                f"got shape {labels.shape}."
+            )
+        return ops.one_hot(ops.cast(labels, "int32"), self.num_classes)
+
+    def _noise(self, batch_size):
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+
+    def discriminator_penalty(self, real, fake, one_hot):
+        """Extra term of the discriminator loss (0 here; the gradient penalty in WGANGP).
+
+        Args:
+            real: real images.
+            fake: generated images.
+            one_hot: one-hot labels or None.
+
+        Returns:
+            `(weighted_term, logs)`: a scalar added to D's loss and a dict of scalars to log.
+        """
+        return 0.0, {}
+
+    def _discriminator_step(self, real, one_hot, batch_size):
+        fake = self.generator(
+            self._generator_inputs(self._noise(batch_size), one_hot), training=True
+        )
+        variables = self.discriminator.trainable_variables
+        with tf.GradientTape() as tape:
+            real_logits = self.discriminator(
+                self._discriminator_inputs(real, one_hot), training=True
+            )
+            fake_logits = self.discriminator(
+                self._discriminator_inputs(fake, one_hot), training=True
+            )
+            d_loss = self.adversarial_loss.discriminator_loss(
+                real_logits, fake_logits, self.label_smoothing
+            )
+            penalty, logs = self.discriminator_penalty(real, fake, one_hot)
+            d_loss = d_loss + penalty
+            if self.discriminator.losses:
+                d_loss = d_loss + ops.sum(self.discriminator.losses)
+        grads = tape.gradient(d_loss, variables)
+        self.d_optimizer.apply(grads, variables)
+        self.d_loss_tracker.update_state(d_loss)
+        self.real_score_tracker.update_state(self.adversarial_loss.score(real_logits))
+        self.fake_score_tracker.update_state(self.adversarial_loss.score(fake_logits))
+        return logs
+
+    def _generator_step(self, one_hot, batch_size):
+        noise = self._noise(batch_size)
+        variables = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            fake = self.generator(self._generator_inputs(noise, one_hot), training=True)
+            fake_logits = self.discriminator(
+                self._discriminator_inputs(fake, one_hot), training=True
+            )
+            g_loss = self.adversarial_loss.generator_loss(fake_logits)
+            if self.generator.losses:
+                g_loss = g_loss + ops.sum(self.generator.losses)
+        grads = tape.gradient(g_loss, variables)
+        self.g_optimizer.apply(grads, variables)
+        self.g_loss_tracker.update_state(g_loss)
+
+    def train_step(self, data):
+        """One batch: `d_steps` discriminator updates, then one generator update.
+
+        The fake batch uses the real batch's labels (conditional models). D's update moves only
+        D's trainable weights, G's update only G's (BatchNorm statistics of both nets follow
+        their forward passes in training mode).
+
+        Logs (epoch means in `fit`'s history): `d_loss`, `g_loss`, `real_score`, `fake_score`:
+        D's mean score on the real and fake batches of its updates: the mean sigmoid
+        probability for the `"bce"`/`"minimax"` losses, the mean raw output for `"lsgan"`,
+        `"hinge"` and `"wasserstein"`.
+        """
+        if self.d_optimizer is None:
+            raise ValueError(f"Call {type(self).__name__}.compile(...) before fit().")
+        real, one_hot = self._unpack(data)
+        batch_size = ops.shape(real)[0]
+        for _ in range(self.d_steps):
+            self._discriminator_step(real, one_hot, batch_size)
+        self._generator_step(one_hot, batch_size)
+        return {m.name: m.result() for m in self.metrics}
+
+    def test_step(self, data):
+        raise NotImplementedError(
+            f"{type(self).__name__} has no validation loss; evaluate generators with "
+            "gankit.metrics (e.g. inception_score) on model.generate(...) samples."
+        )
+
+    # ------------------------------------------------------------------ generation
+    def _labels_array(self, labels, n=None):
+        labels = np.asarray(labels)
+        if labels.ndim == 0:
+            labels = np.full((n if n is not None else 1,), labels)
+        if labels.ndim == 2 and labels.shape[1] == self.num_classes and labels.dtype.kind == "f":
+            return labels.astype("float32")
+        if labels.ndim != 1 or labels.dtype.kind not in "iu":
+            raise ValueError(
+                "Labels must be ints of shape (n,) (or one-hot floats (n, num_classes)); got "
+                f"an array of shape {labels.shape} and dtype {labels.dtype}."
+            )
+        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(
+                f"Labels must be in [0, {self.num_classes}); got values from {labels.min()} to "
+                f"{labels.max()}."
+            )
+        return np.eye(self.num_classes, dtype="float32")[labels]
+
+    def _run_generator(self, noise, one_hot, batch_size):
+        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
+            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
+        outputs = []
+        for start in range(0, len(noise), batch_size):
+            stop = start + batch_size
+            inputs = noise[start:stop] if one_hot is None else [noise[start:stop], one_hot[start:stop]]
+            outputs.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
+        if not outputs:
+            return np.zeros((0, *self.generator.output_shape[1:]), "float32")
+        return np.concatenate(outputs).astype("float32")
+
+    def _check_noise(self, noise, n):
+        noise = np.asarray(noise, dtype="float32")
+        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
+            raise ValueError(
+                f"noise must have shape (n, {self.latent_dim}); got {noise.shape}."
+            )
+        if n is not None and len(noise) != n:
+            raise ValueError(f"Got {len(noise)} noise vectors for {n} images.")
+        return noise
+
+    def generate(self, n_or_labels=None, seed=None, batch_size=256, noise=None):
+        """Generates images with the generator in inference mode (BatchNorm uses its statistics).
+
+        Inference mode makes every image depend only on its own noise (and label), never on
+        the rest of the batch: a batch of one class gives the same images as a mixed batch.
+
+        Args:
+            n_or_labels: unconditional models: the number of images (may be None when `noise`
+                is given). Conditional models: int labels `(n,)` (one-hot floats
+                `(n, num_classes)` also work).
+            seed: int: the noise is `numpy.random.default_rng(seed).standard_normal` and the
+                same seed gives the same images; None: fresh noise. Never touches the training
+                noise stream.
+            batch_size: images per generator call.
+            noise: optional explicit noise `(n, latent_dim)` instead of drawing it.
+
+        Returns:
+            float32 numpy array `(n, height, width, channels)` in [-1, 1].
+
+        Example:
+
+        ```python
+        images = gan.generate(16, seed=0)
+        digits = cgan.generate(np.repeat(np.arange(10), 10), seed=0)
+        ```
+        """
+        if self.num_classes is None:
+            if n_or_labels is None:
+                if noise is None:
+                    raise ValueError("Pass the number of images (or noise=).")
+                n = None
+            elif isinstance(n_or_labels, (int, np.integer)) and not isinstance(n_or_labels, bool):
+                if n_or_labels < 0:
+                    raise ValueError(f"The number of images must be >= 0, got {n_or_labels}.")
+                n = int(n_or_labels)
+            else:
+                raise ValueError(
+                    f"{type(self).__name__} is unconditional: pass the number of images, not "
+                    f"{type(n_or_labels).__name__}."
+                )
+            one_hot = None
+        else:
+            if n_or_labels is None or isinstance(n_or_labels, (int, np.integer)):
+                raise ValueError(
+                    f"{type(self).__name__} is conditional: pass an array of int labels, e.g. "
+                    f"generate(np.arange({self.num_classes}))."
+                )
+            one_hot = self._labels_array(n_or_labels)
+            n = len(one_hot)
+        if noise is not None:
+            noise = self._check_noise(noise, n)
+        else:
+            rng = np.random.default_rng(seed)
+            noise = rng.standard_normal((n, self.latent_dim)).astype("float32")
+        return self._run_generator(noise, one_hot, batch_size)
+
+    def interpolate(self, z0, z1, steps=10, method="linear", labels=None, batch_size=256):
+        """Images along a latent walk from `z0` to `z1` (a latent-space interpolation).
+
+        Args:
+            z0: start noise `(latent_dim,)`.
+            z1: end noise `(latent_dim,)`.
+            steps: number of images, ends included.
+            method: `"linear"` or `"slerp"` (see `interpolate_latents`).
+            labels: conditional models only: one int label for the whole walk, int labels
+                `(steps,)`, or one-hot/mixed floats `(steps, num_classes)` (to walk between
+                classes too).
+            batch_size: images per generator call.
+
+        Returns:
+            float32 numpy array `(steps, height, width, channels)` in [-1, 1].
+
+        Example:
+
+        ```python
+        rng = np.random.default_rng(0)
+        z0, z1 = rng.standard_normal((2, gan.latent_dim))
+        frames = gan.interpolate(z0, z1, steps=8, method="slerp")
+        ```
+        """
+        noise = interpolate_latents(z0, z1, steps, method)
+        if noise.shape[1] != self.latent_dim:
+            raise ValueError(f"z0 and z1 must have length latent_dim={self.latent_dim}.")
+        if self.num_classes is None:
+            if labels is not None:
+                raise ValueError(f"{type(self).__name__} is unconditional: labels must be None.")
+            one_hot = None
+        else:
+            if labels is None:
+                raise ValueError(f"{type(self).__name__} is conditional: pass labels.")
+            one_hot = self._labels_array(labels, n=steps)
+            if len(one_hot) != steps:
+                raise ValueError(f"Got {len(one_hot)} labels for {steps} steps.")
+        return self._run_generator(noise, one_hot, batch_size)
