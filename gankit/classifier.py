@@ -1,0 +1,550 @@
+"""The LeNet classifier used to evaluate generators (course report 003).
+
+Report 003 scores generated digits with a LeNet trained on MNIST: the 28x28 images are
+zero-padded to 32x32 inside the model, two convolution + pooling blocks are followed by three
+dense layers, and the output is a softmax over the classes. gankit ships weights trained with a
+seeded script (`benchmarks/train_lenet.py`) for MNIST, Fashion-MNIST and colored MNIST in the
+top-level `assets/` folder; `load_pretrained` finds them offline and checks their sha256.
+
+Example:
+
+```python
+import gankit
+
+clf = gankit.load_pretrained("mnist")        # keras.Model: [-1, 1] images -> class probabilities
+probs = clf.predict(images, verbose=0)       # images: float32 (n, 28, 28, 1) in [-1, 1]
+feats = gankit.classifier.features(images)   # (n, 84) penultimate activations
+```
+"""
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import keras
+import numpy as np
+
+PRETRAINED = {
+    "mnist": {"input_shape": (28, 28, 1), "num_classes": 10},
+    "fashion_mnist": {"input_shape": (28, 28, 1), "num_classes": 10},
+    "colored_mnist": {"input_shape": (28, 28, 3), "num_classes": 10},
+}
+"""Names accepted by `load_pretrained`, with the input shape and class count of their LeNet."""
+
+FEATURES_LAYER = "features"
+"""Name of LeNet's penultimate (84-unit) layer, whose activations Fréchet distance uses."""
+
+PADDED_SIZE = 32
+
+_PRETRAINED_CACHE = {}
+_EXTRACTOR_CACHE = {}
+
+
+def lenet(num_classes=10, input_shape=(28, 28, 1), seed=None, name="lenet"):
+    """Builds a LeNet-5 classifier for [-1, 1] images, padded to 32x32 inside the model.
+
+    The architecture follows report 003's LeNet with ReLU activations and max pooling:
+    `pad to 32x32 with -1` -> `Conv 6@5x5` -> `MaxPool 2` -> `Conv 16@5x5` -> `MaxPool 2` ->
+    `Dense 120` -> `Dense 84` (the `"features"` layer) -> `Dense num_classes` + softmax.
+    Padding uses the background value -1 (black in [-1, 1] images), so a digit padded by the
+    model looks exactly like a digit drawn on a bigger black canvas. About 62k parameters.
+
+    Args:
+        num_classes: number of output classes.
+        input_shape: `(height, width, channels)` of the input images, at most 32x32. Smaller
+            images are padded (centered) to 32x32.
+        seed: optional int seeding the weight initializers, for reproducible training.
+        name: name of the model.
+
+    Returns:
+        An uncompiled `keras.Model` mapping float32 NHWC images in [-1, 1] to class
+        probabilities of shape `(batch, num_classes)`.
+
+    Example:
+
+    ```python
+    model = gankit.lenet()
+    model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    ```
+    """
+    input_shape = tuple(int(d) for d in input_shape)
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape}.")
+    height, width, channels = input_shape
+    if not (5 <= height <= PADDED_SIZE and 5 <= width <= PADDED_SIZE) or channels < 1:
+        raise ValueError(
+            f"lenet takes images of at most {PADDED_SIZE}x{PADDED_SIZE} pixels with at least one "
+            f"channel, got input_shape={input_shape}. Resize bigger images first."
+        )
+    if int(num_classes) < 2:
+        raise ValueError(f"num_classes must be at least 2, got {num_classes}.")
+
+    def init(offset):
+        return keras.initializers.GlorotUniform(seed=None if seed is None else seed + offset)
+
+    inputs = keras.Input(input_shape, name="images")
+    x = inputs
+    pad_h, pad_w = PADDED_SIZE - height, PADDED_SIZE - width
+    if pad_h or pad_w:
+        # Pad with -1 (the background): shift to [0, 2], zero-pad, shift back.
+        x = keras.layers.Rescaling(1.0, offset=1.0, name="shift_up")(x)
+        x = keras.layers.ZeroPadding2D(
+            ((pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2)), name="pad_to_32"
+        )(x)
+        x = keras.layers.Rescaling(1.0, offset=-1.0, name="shift_down")(x)
+    x = keras.layers.Conv2D(6, 5, activation="relu", kernel_initializer=init(1), name="conv1")(x)
+    x = keras.layers.MaxPooling2D(2, name="pool1")(x)
+    x = keras.layers.Conv2D(16, 5, activation="relu", kernel_initializer=init(2), name="conv2")(x)
+    x = keras.layers.MaxPooling2D(2, name="pool2")(x)
+    x = keras.layers.Flatten(name="flatten")(x)
+    x = keras.layers.Dense(120, activation="relu", kernel_initializer=init(3), name="fc1")(x)
+    x = keras.layers.Dense(84, activation="relu", kernel_initializer=init(4), name=FEATURES_LAYER)(x)
+    x = keras.layers.Dense(num_classes, kernel_initializer=init(5), name="logits")(x)
+    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name=name)
+
+
+def feature_extractor(model=None):
+    """Returns a model giving the penultimate-layer activations of a LeNet.
+
+    Args:
+        model: a model built by `lenet`, or the name of a pretrained one (see `load_pretrained`).
+            Defaults to `"mnist"`.
+
+    Returns:
+        A `keras.Model` mapping the same inputs to the `(batch, 84)` activations of the
+        `"features"` layer. Extractors of pretrained models are cached.
+
+    Example:
+
+    ```python
+    extractor = gankit.classifier.feature_extractor("mnist")
+    feats = extractor.predict(images, verbose=0)
+    ```
+    """
+    model = _resolve(model)
+    key = id(model)
+    cached = _EXTRACTOR_CACHE.get(key)
+    if cached is not None and cached[0] is model:
+        return cached[1]
+    try:
+        layer = model.get_layer(FEATURES_LAYER)
+    except ValueError as err:
+        raise ValueError(
+            f"Model {model.name!r} has no layer named {FEATURES_LAYER!r}; pass a model built by "
+            "gankit.lenet() or name the penultimate layer 'features'."
+        ) from err
+    extractor = keras.Model(model.inputs, layer.output, name=f"{model.name}_features")
+    _EXTRACTOR_CACHE[key] = (model, extractor)
+    return extractor
+
+
+def features(images, model=None, batch_size=500):
+    """Computes LeNet penultimate-layer features of images.
+
+    Args:
+        images: float images in [-1, 1] or uint8 images, NHWC (or NHW for one channel).
+        model: a LeNet built by `lenet`, or a pretrained name. Defaults to `"mnist"`.
+        batch_size: number of images per forward pass.
+
+    Returns:
+        A float64 numpy array of shape `(n, 84)`.
+
+    Example:
+
+    ```python
+    feats = gankit.classifier.features(images, "mnist")
+    ```
+    """
+    model = _resolve(model)
+    x = prepare_images(images, model.input_shape[-1])
+    extractor = feature_extractor(model)
+    return _predict(extractor, x, batch_size).astype(np.float64)
+
+
+def predict_proba(images, model=None, batch_size=500):
+    """Class probabilities of images under a LeNet, predicted in batches.
+
+    Args:
+        images: float images in [-1, 1] or uint8 images, NHWC (or NHW for one channel). Images
+            with 3 channels are averaged to gray for a 1-channel model; 1-channel images are
+            tiled to 3 channels for a 3-channel model.
+        model: a LeNet built by `lenet`, or a pretrained name. Defaults to `"mnist"`.
+        batch_size: number of images per forward pass.
+
+    Returns:
+        A float64 numpy array of shape `(n, num_classes)` whose rows sum to 1.
+
+    Example:
+
+    ```python
+    probs = gankit.classifier.predict_proba(images)
+    predicted = probs.argmax(axis=1)
+    ```
+    """
+    model = _resolve(model)
+    x = prepare_images(images, model.input_shape[-1])
+    return _predict(model, x, batch_size).astype(np.float64)
+
+
+def prepare_images(images, channels=None):
+    """Converts images to float32 NHWC in [-1, 1], checking their range and shape.
+
+    Args:
+        images: uint8 images in [0, 255] or float images in [-1, 1]; NHWC, or NHW for one channel.
+        channels: number of channels wanted (1 or 3); `None` keeps the images' own.
+
+    Returns:
+        A float32 numpy array of shape `(n, h, w, channels)` in [-1, 1].
+
+    Example:
+
+    ```python
+    x = gankit.classifier.prepare_images(uint8_digits, channels=1)
+    ```
+    """
+    x = np.asarray(images)
+    if x.ndim == 3:
+        x = x[..., None]
+    if x.ndim != 4:
+        raise ValueError(
+            f"Expected a batch of images of shape (n, height, width, channels), got {x.shape}."
+        )
+    if x.shape[0] == 0:
+        raise ValueError("Got an empty batch of images.")
+    if x.dtype == np.uint8:
+        x = x.astype(np.float32) / 127.5 - 1.0
+    elif np.issubdtype(x.dtype, np.floating):
+        x = x.astype(np.float32)
+        if not np.all(np.isfinite(x)):
+            raise ValueError("Images contain NaN or infinite values.")
+        lo, hi = float(x.min()), float(x.max())
+        if lo < -1.01 or hi > 1.01:
+            raise ValueError(
+                f"Float images must be in [-1, 1], got values in [{lo:.3g}, {hi:.3g}]. Scale "
+                "[0, 255] images with x / 127.5 - 1 (or pass them as uint8)."
+            )
+        x = np.clip(x, -1.0, 1.0)
+    else:
+        raise ValueError(f"Images must be uint8 or float, got dtype {x.dtype}.")
+    have = x.shape[-1]
+    if channels is not None and have != channels:
+        if have == 3 and channels == 1:
+            x = x.mean(axis=-1, keepdims=True)
+        elif have == 1 and channels == 3:
+            x = np.repeat(x, 3, axis=-1)
+        else:
+            raise ValueError(f"Cannot convert {have}-channel images to {channels} channels.")
+    return x
+
+
+def _predict(model, x, batch_size):
+    if int(batch_size) < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}.")
+    expected = tuple(model.input_shape[1:3])
+    if tuple(x.shape[1:3]) != expected:
+        raise ValueError(
+            f"Model {model.name!r} takes {expected[0]}x{expected[1]} images, got "
+            f"{x.shape[1]}x{x.shape[2]}."
+        )
+    outputs = [
+        np.asarray(model(x[i : i + batch_size], training=False))
+        for i in range(0, len(x), int(batch_size))
+    ]
+    return np.concatenate(outputs, axis=0)
+
+
+def _resolve(model):
+    if model is None:
+        return load_pretrained("mnist")
+    if isinstance(model, str):
+        return load_pretrained(model)
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"Expected a keras.Model or a pretrained name {sorted(PRETRAINED)}, got {model!r}."
+        )
+    return model
+
+
+# ----------------------------------------------------------------------------- pretrained weights
+
+
+def assets_dir():
+    """Locates the folder holding the shipped LeNet weights and their SHA256SUMS.
+
+    Looks, in order, in `$GANKIT_ASSETS_DIR`, `<repo>/assets` next to the `gankit` package (a
+    source checkout or editable install), and `sys.prefix/share/gankit/assets` (a wheel install).
+
+    Returns:
+        The first of these folders that contains a `SHA256SUMS` file, as a `pathlib.Path`.
+
+    Raises:
+        FileNotFoundError: none of them has a `SHA256SUMS` file.
+
+    Example:
+
+    ```python
+    print(gankit.classifier.assets_dir())
+    ```
+    """
+    candidates = []
+    env = os.environ.get("GANKIT_ASSETS_DIR")
+    if env:
+        candidates.append(Path(env).expanduser())
+    candidates.append(Path(__file__).resolve().parent.parent / "assets")
+    candidates.append(Path(sys.prefix) / "share" / "gankit" / "assets")
+    for folder in candidates:
+        if (folder / "SHA256SUMS").is_file():
+            return folder
+    raise FileNotFoundError(
+        "Could not find gankit's assets folder (with SHA256SUMS) in any of: "
+        + ", ".join(str(c) for c in candidates)
+        + ". Set GANKIT_ASSETS_DIR to the folder holding lenet_*.weights.h5, or rebuild the "
+        "weights with `python benchmarks/train_lenet.py --dataset mnist`."
+    )
+
+
+def sha256(path):
+    """Returns the hex sha256 digest of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_sha256sums(path):
+    """Reads a `sha256sum`-style file into a `{filename: hexdigest}` dict."""
+    sums = {}
+    for line in Path(path).read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        digest, _, filename = line.partition(" ")
+        sums[filename.strip().lstrip("*")] = digest.lower()
+    return sums
+
+
+def weights_filename(name):
+    """File name of the shipped weights of a pretrained LeNet, e.g. `lenet_mnist.weights.h5`."""
+    return f"lenet_{name}.weights.h5"
+
+
+def pretrained_weights(name="mnist"):
+    """Path and sha256 of a shipped LeNet weight file, checked against `assets/SHA256SUMS`.
+
+    Args:
+        name: one of `"mnist"`, `"fashion_mnist"`, `"colored_mnist"`.
+
+    Returns:
+        `(path, sha256)` of the verified weight file.
+
+    Raises:
+        ValueError: unknown name, or the file's sha256 does not match SHA256SUMS.
+        FileNotFoundError: the assets folder, the weight file or its checksum line is missing.
+
+    Example:
+
+    ```python
+    path, digest = gankit.classifier.pretrained_weights("mnist")
+    ```
+    """
+    _check_name(name)
+    folder = assets_dir()
+    filename = weights_filename(name)
+    path = folder / filename
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"Pretrained LeNet weights {path} are missing. Rebuild them with "
+            f"`python benchmarks/train_lenet.py --dataset {name}`."
+        )
+    sums = read_sha256sums(folder / "SHA256SUMS")
+    if filename not in sums:
+        raise FileNotFoundError(
+            f"{folder / 'SHA256SUMS'} has no checksum for {filename}; rebuild it with "
+            f"`python benchmarks/train_lenet.py --dataset {name}`."
+        )
+    digest = sha256(path)
+    if digest != sums[filename]:
+        raise ValueError(
+            f"Checksum mismatch for {path}: sha256 is {digest} but SHA256SUMS says "
+            f"{sums[filename]}. The file is corrupt or was replaced; restore it from the "
+            f"repository or rebuild it with `python benchmarks/train_lenet.py --dataset {name}`."
+        )
+    return path, digest
+
+
+def load_pretrained(name="mnist"):
+    """Loads a LeNet with the weights shipped in gankit's assets, offline.
+
+    The weight file's sha256 is checked against `assets/SHA256SUMS`; nothing is downloaded. The
+    loaded model is cached per name, so repeated calls are free (do not train the returned
+    model: build a fresh one with `lenet` for that).
+
+    Args:
+        name: `"mnist"`, `"fashion_mnist"` (28x28x1 inputs) or `"colored_mnist"` (28x28x3).
+
+    Returns:
+        A `keras.Model` mapping [-1, 1] images to class probabilities (see `lenet`), with an
+        attribute `weights_sha256`.
+
+    Raises:
+        ValueError: unknown name or checksum mismatch.
+        FileNotFoundError: weights or SHA256SUMS missing.
+
+    Example:
+
+    ```python
+    clf = gankit.load_pretrained("fashion_mnist")
+    ```
+    """
+    _check_name(name)
+    cached = _PRETRAINED_CACHE.get(name)
+    if cached is not None:
+        return cached
+    path, digest = pretrained_weights(name)
+    spec = PRETRAINED[name]
+    model = lenet(spec["num_classes"], spec["input_shape"], name=f"lenet_{name}")
+    model.load_weights(str(path))
+    model.trainable = False
+    model.weights_sha256 = digest
+    _PRETRAINED_CACHE[name] = model
+    return model
+
+
+def _check_name(name):
+    if name not in PRETRAINED:
+        raise ValueError(
+            f"Unknown pretrained LeNet {name!r}; choose one of {sorted(PRETRAINED)}."
+        )
+
+
+# ----------------------------------------------------------------------------- training
+
+
+def fit_lenet(
+    images,
+    labels,
+    num_classes=10,
+    epochs=10,
+    batch_size=128,
+    learning_rate=1e-3,
+    seed=0,
+    augment=False,
+    cosine_decay=False,
+    validation_data=None,
+    model=None,
+    verbose=0,
+):
+    """Trains a LeNet with Adam, seeded, on in-memory images.
+
+    Calls `keras.utils.set_random_seed(seed)` first (Python, NumPy and TensorFlow global seeds),
+    so the same arguments give the same weights on the same machine.
+
+    Args:
+        images: training images, uint8 or float in [-1, 1], NHWC (or NHW).
+        labels: integer class labels of shape `(n,)`.
+        num_classes: number of classes.
+        epochs: number of passes over the data.
+        batch_size: mini-batch size.
+        learning_rate: Adam learning rate.
+        seed: int seed for initialization, shuffling and augmentation.
+        augment: `True` to add random translations of up to 2 pixels (filled with -1) and
+            rotations of up to ~5 degrees during training; or a float giving the translation
+            fraction.
+        cosine_decay: `True` to decay the learning rate to 0 along a cosine over all epochs
+            (steadier final accuracy than a constant rate).
+        validation_data: optional `(images, labels)` evaluated after each epoch.
+        model: an existing compiled-or-not LeNet to keep training; `None` builds a fresh one.
+        verbose: Keras `fit` verbosity.
+
+    Returns:
+        `(model, history)`: the trained LeNet (without augmentation layers) and the Keras
+        `History` of the last `fit` call.
+
+    Example:
+
+    ```python
+    clf, history = gankit.classifier.fit_lenet(x_train, y_train, epochs=2)
+    ```
+    """
+    x = prepare_images(images)
+    y = _check_labels(labels, len(x), num_classes)
+    keras.utils.set_random_seed(int(seed))
+    if model is None:
+        model = lenet(num_classes, x.shape[1:], seed=int(seed))
+    trainer = model
+    if augment:
+        shift = 0.08 if augment is True else float(augment)
+        trainer = keras.Sequential(
+            [
+                keras.Input(x.shape[1:]),
+                keras.layers.RandomRotation(
+                    0.015, fill_mode="constant", fill_value=-1.0, seed=int(seed) + 11
+                ),
+                keras.layers.RandomTranslation(
+                    shift, shift, fill_mode="constant", fill_value=-1.0, seed=int(seed) + 12
+                ),
+                model,
+            ],
+            name=f"{model.name}_augmented",
+        )
+    if not getattr(trainer, "compiled", False) or trainer is not model:
+        rate = learning_rate
+        if cosine_decay:
+            steps = int(epochs) * -(-len(x) // int(batch_size))
+            rate = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+        trainer.compile(
+            optimizer=keras.optimizers.Adam(rate),
+            loss="sparse_categorical_crossentropy",
+            metrics=["accuracy"],
+        )
+    val = None
+    if validation_data is not None:
+        val = (prepare_images(validation_data[0], x.shape[-1]),
+               _check_labels(validation_data[1], len(validation_data[0]), num_classes))
+    history = trainer.fit(
+        x, y, batch_size=int(batch_size), epochs=int(epochs), shuffle=True,
+        validation_data=val, verbose=verbose,
+    )
+    return model, history
+
+
+def evaluate_accuracy(model, images, labels, batch_size=500):
+    """Top-1 accuracy of a classifier on labelled images.
+
+    Args:
+        model: a LeNet (or pretrained name).
+        images: uint8 or [-1, 1] float images.
+        labels: integer labels `(n,)`.
+        batch_size: images per forward pass.
+
+    Returns:
+        The accuracy as a Python float in [0, 1].
+
+    Example:
+
+    ```python
+    acc = gankit.classifier.evaluate_accuracy("mnist", x_test, y_test)
+    ```
+    """
+    probs = predict_proba(images, model, batch_size)
+    y = _check_labels(labels, len(probs), probs.shape[1])
+    return float(np.mean(probs.argmax(axis=1) == y))
+
+
+def _check_labels(labels, n, num_classes):
+    y = np.asarray(labels)
+    if y.ndim == 2 and y.shape[1] == num_classes:
+        y = y.argmax(axis=1)
+    if y.ndim != 1 or len(y) != n:
+        raise ValueError(f"Expected {n} integer labels of shape ({n},), got shape {y.shape}.")
+    if not np.issubdtype(y.dtype, np.integer):
+        if not np.all(np.equal(np.mod(y, 1), 0)):
+            raise ValueError("Labels must be integers (or one-hot rows).")
+        y = y.astype(np.int64)
+    if len(y) and (y.min() < 0 or y.max() >= num_classes):
+        raise ValueError(f"Labels must be in [0, {num_classes - 1}], got [{y.min()}, {y.max()}].")
+    return y.astype(np.int64)
+
