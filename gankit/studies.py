@@ -1,0 +1,373 @@
+"""The synthetic-vs-real retraining study of course report 003 (section 4, Figure 3, Table 3).
+
+A fresh LeNet is trained on a training set of fixed size made of a fraction of real images and
+the rest synthetic (class-conditional GAN samples), then tested on the real test set. Three
+training strategies are compared: everything shuffled together, synthetic first then real, and
+alternating epochs. Each finished cell is appended to a CSV at once, so an interrupted study
+resumes where it stopped.
+
+Example:
+
+```python
+import gankit
+from gankit.data import load_arrays
+
+real = load_arrays("mnist", "train")
+test = load_arrays("mnist", "test")
+rows = gankit.retraining_study(cgan, real, test, csv_path="study.csv", epochs=30)
+gankit.studies.plot_study("study.csv", "study.png")
+```
+"""
+
+import csv
+import math
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+
+from gankit import classifier as _clf
+
+REPORT_003_FRACTIONS = (0.0, 0.00018, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+"""Fractions of real images in the training set studied by report 003 (0 %, 0.018 %, ... 100 %)."""
+
+STRATEGIES = ("mixed", "synthetic_then_real", "alternating")
+"""`mixed`: real and synthetic shuffled together for all epochs. `synthetic_then_real`: the
+first half of the epochs on the synthetic part, the second half on the real part.
+`alternating`: even epochs on the synthetic part, odd epochs on the real part. With an empty
+part, the two split strategies only run the epochs of the non-empty part (as in the report)."""
+
+REPORT_003_TABLE3 = {
+    "mixed": (0.932, 0.952, 0.962, 0.967, 0.980, 0.987, 0.987, 0.988, 0.99, 0.99, 0.99, 0.991,
+              0.990, 0.991),
+    "synthetic_then_real": (0.824, 0.825, 0.915, 0.962, 0.981, 0.986, 0.988, 0.990, 0.986,
+                            0.988, 0.992, 0.987, 0.990, 0.987),
+    "alternating": (0.824, 0.953, 0.953, 0.96, 0.98, 0.984, 0.989, 0.988, 0.988, 0.99, 0.991,
+                    0.99, 0.99, 0.987),
+}
+"""Report 003's Table 3: MNIST test accuracy per strategy at each of `REPORT_003_FRACTIONS`
+(55k training images, 30 epochs of Adam 1e-3; their all-real upper bound is 0.991)."""
+
+CSV_FIELDS = ("strategy", "fraction", "n_real", "n_synthetic", "total", "epochs", "seed",
+              "accuracy", "seconds")
+
+
+def retraining_study(
+    synthetic,
+    real,
+    test,
+    total=55000,
+    fractions=REPORT_003_FRACTIONS,
+    strategies=STRATEGIES,
+    epochs=30,
+    csv_path=None,
+    seed=0,
+    batch_size=128,
+    learning_rate=1e-3,
+    num_classes=10,
+    verbose=1,
+):
+    """Trains fresh LeNets on real/synthetic mixes of fixed size and tests them on real data.
+
+    For each strategy and each fraction `f`, the training set holds `round(f * total)` real
+    images (a class-balanced, seeded subset of `real`) and `total - round(f * total)` synthetic
+    images, and a fresh LeNet (seeded with `seed`) is trained on it with Adam for `epochs`
+    epochs, then scored on `test`. Results are appended to `csv_path` row by row (flushed);
+    rows already in the file for the same `total`, `epochs` and `seed` are read back and not
+    recomputed, so an interrupted study resumes where it stopped.
+
+    Report 003 (Table 3, `REPORT_003_TABLE3`) got, for 0 % / 0.018 % / 1 % / 10 % / 100 % real:
+    mixed 0.932 / 0.952 / 0.967 / 0.980 / 0.991, synthetic-then-real 0.824 / 0.825 / 0.962 /
+    0.981 / 0.987, alternating 0.824 / 0.953 / 0.96 / 0.98 / 0.987.
+
+    Args:
+        synthetic: `(images, labels)` arrays of at least `total` synthetic images, or a
+            conditional model with `generate(labels, seed=...)` (e.g. a trained
+            `gankit.ConditionalGAN`), from which `total` class-balanced samples are drawn once.
+        real: `(images, labels)` real training images (uint8 or [-1, 1] floats).
+        test: `(images, labels)` real test images.
+        total: size of every training set (report 003: 55,000).
+        fractions: fractions of real images, each in [0, 1].
+        strategies: any of `"mixed"`, `"synthetic_then_real"`, `"alternating"`.
+        epochs: training epochs per cell (report 003: 30).
+        csv_path: CSV file to write results to and resume from (`None`: keep in memory only).
+        seed: seed of the data subsets, of the LeNet initialization and of the shuffling.
+        batch_size: training batch size.
+        learning_rate: Adam learning rate.
+        num_classes: number of classes.
+        verbose: 1 to print one line per cell, 0 for silence.
+
+    Returns:
+        A list of dicts with the keys of `CSV_FIELDS`, one per (strategy, fraction) cell, in
+        the order of `strategies` then `fractions`.
+
+    Example:
+
+    ```python
+    rows = gankit.retraining_study((fake_x, fake_y), real, test, total=2000, epochs=2,
+                                   fractions=(0.0, 0.1, 1.0), csv_path="quick.csv")
+    ```
+    """
+    total, epochs, seed = int(total), int(epochs), int(seed)
+    if total < 1 or epochs < 1:
+        raise ValueError(f"total and epochs must be positive, got total={total}, epochs={epochs}.")
+    fractions = [float(f) for f in fractions]
+    if not fractions or any(not 0.0 <= f <= 1.0 for f in fractions):
+        raise ValueError(f"fractions must be a non-empty list of numbers in [0, 1], got {fractions}.")
+    strategies = [strategies] if isinstance(strategies, str) else list(strategies)
+    unknown = [s for s in strategies if s not in STRATEGIES]
+    if unknown or not strategies:
+        raise ValueError(f"Unknown strategies {unknown}; choose from {STRATEGIES}.")
+    real_x, real_y = _labelled(real, "real", num_classes)
+    test_x, test_y = _labelled(test, "test", num_classes)
+    max_real = max(round(f * total) for f in fractions)
+    if max_real > len(real_x):
+        raise ValueError(f"Need {max_real} real images for the largest fraction, got {len(real_x)}.")
+
+    done = _read_rows(csv_path, total, epochs, seed) if csv_path else []
+    rows = []
+    syn = None
+    for strategy in strategies:
+        for fraction in fractions:
+            row = _find(done, strategy, fraction)
+            if row is None:
+                n_real = round(fraction * total)
+                if syn is None and n_real < total:
+                    syn = _synthetic_set(synthetic, total, num_classes, seed)
+                row = _run_cell(strategy, fraction, n_real, total, syn, real_x, real_y,
+                                test_x, test_y, epochs, seed, batch_size, learning_rate,
+                                num_classes)
+                if csv_path:
+                    _append_row(csv_path, row)
+                if verbose:
+                    print(f"[retraining_study] {strategy:>19s} real={fraction:<8g} "
+                          f"accuracy={row['accuracy']:.4f} ({row['seconds']:.0f}s)", flush=True)
+            rows.append(row)
+    return rows
+
+
+def _run_cell(strategy, fraction, n_real, total, syn, real_x, real_y, test_x, test_y, epochs,
+              seed, batch_size, learning_rate, num_classes):
+    start = time.perf_counter()
+    rx, ry = _balanced_subset(real_x, real_y, n_real, num_classes, seed)
+    n_syn = total - n_real
+    sx, sy = (syn[0][:n_syn], syn[1][:n_syn]) if n_syn else (rx[:0], ry[:0])
+    phases = _phases(strategy, epochs, (sx, sy), (rx, ry))
+    model = _clf.lenet(num_classes, real_x.shape[1:], seed=seed)
+    for i, (x, y, n_epochs) in enumerate(phases):
+        model, _ = train_classifier(x, y, model, n_epochs, seed + i, batch_size, learning_rate,
+                                    num_classes)
+    accuracy = _clf.evaluate_accuracy(model, test_x, test_y)
+    return {
+        "strategy": strategy, "fraction": fraction, "n_real": n_real, "n_synthetic": n_syn,
+        "total": total, "epochs": epochs, "seed": seed, "accuracy": accuracy,
+        "seconds": time.perf_counter() - start,
+    }
+
+
+def train_classifier(images, labels, model, epochs, seed, batch_size, learning_rate, num_classes):
+    """One training phase of a study cell (`fit_lenet` on a model kept across phases)."""
+    return _clf.fit_lenet(images, labels, num_classes=num_classes, epochs=epochs,
+                          batch_size=batch_size, learning_rate=learning_rate, seed=seed,
+                          model=model)
+
+
+def _phases(strategy, epochs, syn, real):
+    """List of (images, labels, epochs) training phases of a strategy; empty parts are skipped."""
+    if strategy == "mixed":
+        x = np.concatenate([syn[0], real[0]])
+        y = np.concatenate([syn[1], real[1]])
+        return [(x, y, epochs)]
+    if strategy == "synthetic_then_real":
+        first = epochs // 2 if epochs > 1 else 1
+        plan = [(syn, first), (real, epochs - first)]
+    else:  # alternating: one epoch each, synthetic first
+        plan = [((syn, real)[e % 2], 1) for e in range(epochs)]
+    return [(part[0], part[1], n) for part, n in plan if n > 0 and len(part[0]) > 0]
+
+
+def _balanced_subset(x, y, n, num_classes, seed):
+    """`n` samples taken round-robin over classes (seeded order inside each class)."""
+    if n == 0:
+        return x[:0], y[:0]
+    rng = np.random.default_rng(seed)
+    pools = [rng.permutation(np.flatnonzero(y == c)) for c in range(num_classes)]
+    order = []
+    depth = 0
+    while len(order) < n:
+        progressed = False
+        for pool in pools:
+            if depth < len(pool):
+                order.append(pool[depth])
+                progressed = True
+                if len(order) == n:
+                    break
+        if not progressed:
+            break
+        depth += 1
+    idx = np.sort(np.asarray(order, dtype=np.int64))
+    return x[idx], y[idx]
+
+
+def _synthetic_set(synthetic, total, num_classes, seed):
+    if hasattr(synthetic, "generate"):
+        labels = np.arange(total, dtype=np.int64) % num_classes
+        labels = np.random.default_rng(seed).permutation(labels)
+        images = np.asarray(synthetic.generate(labels, seed=seed))
+        x, y = _labelled((images, labels), "synthetic", num_classes)
+    else:
+        x, y = _labelled(synthetic, "synthetic", num_classes)
+        if len(x) < total:
+            raise ValueError(
+                f"Need at least total={total} synthetic images, got {len(x)}."
+            )
+        order = np.random.default_rng(seed).permutation(len(x))[:total]
+        x, y = x[order], y[order]
+    return x, y
+
+
+def _labelled(pair, what, num_classes):
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise ValueError(
+            f"{what} must be an (images, labels) pair"
+            + (" or a conditional model with .generate(labels)" if what == "synthetic" else "")
+            + f", got {type(pair).__name__}."
+        )
+    x = _clf.prepare_images(pair[0])
+    y = _clf._check_labels(pair[1], len(x), num_classes)
+    return x, y
+
+
+# ----------------------------------------------------------------------------- CSV
+
+
+def _read_rows(path, total, epochs, seed):
+    path = Path(path)
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    rows = []
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f)
+        missing = set(CSV_FIELDS) - set(reader.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path} is not a retraining-study CSV (missing columns {missing}).")
+        for raw in reader:
+            try:
+                row = _parse_row(raw)
+            except (TypeError, ValueError):
+                continue  # a row cut short by an interruption: recompute that cell
+            if (row["total"], row["epochs"], row["seed"]) != (total, epochs, seed):
+                raise ValueError(
+                    f"{path} holds results for total={row['total']}, epochs={row['epochs']}, "
+                    f"seed={row['seed']}, not total={total}, epochs={epochs}, seed={seed}; use "
+                    "another csv_path for different settings."
+                )
+            rows.append(row)
+    return rows
+
+
+def _parse_row(raw):
+    return {
+        "strategy": raw["strategy"], "fraction": float(raw["fraction"]),
+        "n_real": int(raw["n_real"]), "n_synthetic": int(raw["n_synthetic"]),
+        "total": int(raw["total"]), "epochs": int(raw["epochs"]), "seed": int(raw["seed"]),
+        "accuracy": float(raw["accuracy"]), "seconds": float(raw["seconds"]),
+    }
+
+
+def _find(rows, strategy, fraction):
+    for row in rows:
+        if row["strategy"] == strategy and math.isclose(row["fraction"], fraction,
+                                                        rel_tol=1e-9, abs_tol=1e-12):
+            return row
+    return None
+
+
+def _append_row(path, row):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    new = not path.is_file() or path.stat().st_size == 0
+    if not new:
+        with open(path, "rb") as f:  # a half-written last line must not glue onto the new row
+            f.seek(-1, os.SEEK_END)
+            needs_newline = f.read(1) not in (b"\n", b"\r")
+    with open(path, "a", newline="") as f:
+        if not new and needs_newline:
+            f.write("\n")
+        writer = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        if new:
+            writer.writeheader()
+        writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in row.items()})
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def read_study(csv_path):
+    """Reads a retraining-study CSV into a list of row dicts (see `CSV_FIELDS`)."""
+    path = Path(csv_path)
+    if not path.is_file():
+        raise FileNotFoundError(f"No study results at {path}; run retraining_study first.")
+    with open(path, newline="") as f:
+        rows = []
+        for raw in csv.DictReader(f):
+            try:
+                rows.append(_parse_row(raw))
+            except (TypeError, ValueError):
+                continue
+    return rows
+
+
+def plot_study(csv_path, png_path, reference=True, title=None):
+    """Plots test accuracy against the share of real images, one line per strategy (Figure 3).
+
+    The x axis is the percentage of real images on a symmetric-log scale (linear below 0.01 %),
+    so 0 %, 0.018 % and 100 % all show.
+
+    Args:
+        csv_path: CSV written by `retraining_study`.
+        png_path: where to write the PNG.
+        reference: also draw report 003's Table 3 (dotted) for comparison.
+        title: optional plot title.
+
+    Returns:
+        The PNG path, as a `pathlib.Path`.
+
+    Example:
+
+    ```python
+    gankit.studies.plot_study("study.csv", "study.png")
+    ```
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    rows = read_study(csv_path)
+    if not rows:
+        raise ValueError(f"{csv_path} holds no finished cells to plot.")
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    colors = {"mixed": "C0", "synthetic_then_real": "C1", "alternating": "C2"}
+    for strategy in STRATEGIES:
+        pts = sorted((r["fraction"], r["accuracy"]) for r in rows if r["strategy"] == strategy)
+        if pts:
+            xs, ys = zip(*pts)
+            ax.plot(np.array(xs) * 100, ys, "o-", color=colors[strategy], label=strategy)
+        if reference:
+            ax.plot(np.array(REPORT_003_FRACTIONS) * 100, REPORT_003_TABLE3[strategy], ":",
+                    color=colors[strategy], alpha=0.6, label=f"{strategy} (report 003)")
+    ax.set_xscale("symlog", linthresh=0.01)
+    ax.set_xlim(-0.001, 110)
+    ax.set_xlabel("real images in the training set (%)")
+    ax.set_ylabel("test accuracy")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(title or f"LeNet trained on real + synthetic ({rows[0]['total']} images, "
+                          f"{rows[0]['epochs']} epochs)")
+    fig.tight_layout()
+    png_path = Path(png_path)
+    png_path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(png_path, dpi=100)
+    plt.close(fig)
+    return png_path

@@ -1,0 +1,142 @@
+"""Retraining study: cell composition, strategies, CSV resume, plot."""
+
+import csv
+
+import numpy as np
+import pytest
+
+from gankit import studies
+from gankit.data import load_arrays
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    x, y = load_arrays("mnist", "train")
+    xt, yt = load_arrays("mnist", "test")
+    real = (x[:400], y[:400])
+    # "synthetic" digits: other real digits, slightly noisy, so both parts are learnable
+    rng = np.random.default_rng(0)
+    noisy = np.clip(x[400:800].astype(np.int16) + rng.integers(-30, 30, x[400:800].shape), 0, 255)
+    synthetic = (noisy.astype(np.uint8), y[400:800])
+    return synthetic, real, (xt[:300], yt[:300])
+
+
+class _Counter:
+    def __init__(self, fail_after=None):
+        self.calls = 0
+        self.fail_after = fail_after
+
+    def wrap(self, fn):
+        def counted(*args, **kwargs):
+            if self.fail_after is not None and self.calls >= self.fail_after:
+                raise KeyboardInterrupt("simulated interruption")
+            self.calls += 1
+            return fn(*args, **kwargs)
+
+        return counted
+
+
+def test_phases_follow_the_strategies():
+    syn = (np.zeros((6, 2)), np.zeros(6))
+    real = (np.ones((4, 2)), np.ones(4))
+    assert [(len(x), n) for x, _, n in studies._phases("mixed", 4, syn, real)] == [(10, 4)]
+    assert [(x[0, 0], n) for x, _, n in studies._phases("synthetic_then_real", 4, syn, real)] == \
+        [(0, 2), (1, 2)]
+    alt = studies._phases("alternating", 4, syn, real)
+    assert [x[0, 0] for x, _, _ in alt] == [0, 1, 0, 1] and all(n == 1 for *_, n in alt)
+    empty = (real[0][:0], real[1][:0])
+    # with no real part, only the synthetic half of the epochs runs (report 003's 0 % cells)
+    assert [n for *_, n in studies._phases("synthetic_then_real", 4, syn, empty)] == [2]
+    assert len(studies._phases("alternating", 4, syn, empty)) == 2
+
+
+def test_real_subset_is_class_balanced():
+    y = np.repeat(np.arange(10), 20)
+    x = np.arange(200)[:, None]
+    _, sub = studies._balanced_subset(x, y, 10, 10, seed=0)
+    np.testing.assert_array_equal(np.sort(sub), np.arange(10))
+    _, sub = studies._balanced_subset(x, y, 55, 10, seed=0)
+    assert np.bincount(sub, minlength=10).min() == 5
+
+
+def test_study_writes_csv_and_resumes_after_interruption(tiny, tmp_path, monkeypatch):
+    synthetic, real, test = tiny
+    csv_path = tmp_path / "study.csv"
+    kwargs = dict(total=200, fractions=(0.0, 0.05, 1.0), epochs=2, csv_path=csv_path, seed=0,
+                  batch_size=16, verbose=0)
+    real_train = studies.train_classifier
+    interrupted = _Counter(fail_after=3)  # mixed needs 1 call per cell, the others 1-2
+    monkeypatch.setattr(studies, "train_classifier", interrupted.wrap(real_train))
+    with pytest.raises(KeyboardInterrupt):
+        studies.retraining_study(synthetic, real, test, **kwargs)
+    finished = studies.read_study(csv_path)
+    assert [r["strategy"] for r in finished] == ["mixed"] * 3
+    assert [r["n_real"] for r in finished] == [0, 10, 200]
+
+    resumed = _Counter()
+    monkeypatch.setattr(studies, "train_classifier", resumed.wrap(real_train))
+    rows = studies.retraining_study(synthetic, real, test, **kwargs)
+    # synthetic_then_real: 1 + 2 + 1 calls; alternating (2 epochs): 1 + 2 + 1 calls
+    assert resumed.calls == 8
+    assert len(rows) == 9 and len(studies.read_study(csv_path)) == 9
+    assert rows[:3] == finished  # finished cells are read back, not recomputed
+    assert all(0.0 <= r["accuracy"] <= 1.0 for r in rows)
+    assert max(r["accuracy"] for r in rows) > 0.5  # a LeNet learns something from 200 digits
+
+    again = _Counter()
+    monkeypatch.setattr(studies, "train_classifier", again.wrap(real_train))
+    assert studies.retraining_study(synthetic, real, test, **kwargs) == rows
+    assert again.calls == 0
+
+    with pytest.raises(ValueError, match="another csv_path"):
+        studies.retraining_study(synthetic, real, test, **{**kwargs, "epochs": 3})
+
+    png = studies.plot_study(csv_path, tmp_path / "study.png")
+    assert png.stat().st_size > 1000
+
+
+def test_truncated_last_row_is_recomputed(tiny, tmp_path):
+    synthetic, real, test = tiny
+    csv_path = tmp_path / "cut.csv"
+    kwargs = dict(total=100, fractions=(0.5,), strategies="mixed", epochs=1, csv_path=csv_path,
+                  verbose=0)
+    studies.retraining_study(synthetic, real, test, **kwargs)
+    text = csv_path.read_text()
+    csv_path.write_text(text[: text.rindex(",")])  # cut inside the last row
+    rows = studies.retraining_study(synthetic, real, test, **kwargs)
+    assert len(rows) == 1
+    with open(csv_path, newline="") as f:
+        assert sum(1 for _ in csv.DictReader(f)) == 2  # the cut row stays, unparsable and skipped
+    assert len(studies.read_study(csv_path)) == 1
+
+
+def test_generator_model_is_sampled_class_balanced(tiny):
+    _, real, test = tiny
+    seen = {}
+
+    class FakeCGAN:
+        def generate(self, labels, seed=None):
+            seen["labels"] = np.asarray(labels)
+            seen["seed"] = seed
+            x = np.full((len(labels), 28, 28, 1), -1.0, np.float32)
+            for i, c in enumerate(labels):
+                x[i, 2 * c : 2 * c + 6, 4:24] = 1.0
+            return x
+
+    rows = studies.retraining_study(FakeCGAN(), real, test, total=100, fractions=(0.0,),
+                                    strategies=("mixed",), epochs=1, verbose=0)
+    assert np.bincount(seen["labels"], minlength=10).tolist() == [10] * 10
+    assert seen["seed"] == 0 and rows[0]["n_synthetic"] == 100
+
+
+def test_bad_arguments_are_value_errors(tiny):
+    synthetic, real, test = tiny
+    with pytest.raises(ValueError, match="strategies"):
+        studies.retraining_study(synthetic, real, test, strategies=("bogus",), total=10)
+    with pytest.raises(ValueError, match="fractions"):
+        studies.retraining_study(synthetic, real, test, fractions=(1.5,), total=10)
+    with pytest.raises(ValueError, match="synthetic images"):
+        studies.retraining_study(synthetic, real, test, fractions=(0.0,), total=1000, epochs=1,
+                                 verbose=0)
+    with pytest.raises(ValueError, match=r"\(images, labels\)"):
+        studies.retraining_study(object(), real, test, fractions=(0.0,), total=10, verbose=0)
