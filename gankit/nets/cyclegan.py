@@ -24,6 +24,7 @@ __all__ = [
     "digit_resnet_generator",
     "digit_patch_discriminator",
     "patch_output_size",
+    "patch_receptive_field",
 ]
 
 
@@ -283,6 +284,25 @@ def patch_output_size(size, num_layers=3, kernel_size=4):
     for _ in range(2):
         size = size + 2 - kernel_size + 1
     return size
+
+
+def patch_receptive_field(num_layers=3, kernel_size=4):
+    """Side of the input window each PatchGAN logit sees through its convolutions.
+
+    Args:
+        num_layers: number of stride-2 convolutions.
+        kernel_size: convolution kernel size.
+
+    Returns:
+        int: 70 for the default 3 layers of 4x4 kernels (the "70x70 PatchGAN"); 34 for 2
+        layers, 16 for 1. (Instance normalization still mixes in image-wide statistics.)
+    """
+    field = 1
+    for _ in range(2):  # the two stride-1 convolutions at the end
+        field += kernel_size - 1
+    for _ in range(num_layers):
+        field = 2 * field + kernel_size - 2
+    return field
 
 
 def patch_discriminator(
