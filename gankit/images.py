@@ -38,6 +38,8 @@ _RESERVED = {
 }
 # Largest padding `read_grid` tries when asked to detect it.
 _MAX_DETECTED_PADDING = 32
+# Cell sizes that padding detection prefers when several layouts fit (square cells).
+_USUAL_SIZES = (8, 16, 28, 32, 48, 64, 96, 128, 224, 256, 299, 512)
 
 
 def _as_numpy(images):
@@ -386,19 +388,42 @@ def _separator_mask(length, n, cell, padding, border):
     return mask
 
 
-def _separators_uniform(arr, rows, cols, h, w, padding, border):
-    if padding == 0:
-        return True
-    ymask = _separator_mask(arr.shape[0], rows, h, padding, border)
-    xmask = _separator_mask(arr.shape[1], cols, w, padding, border)
-    parts = [arr[ymask].reshape(-1, arr.shape[-1]), arr[:, xmask].reshape(-1, arr.shape[-1])]
-    pixels = np.concatenate(parts)
-    if pixels.size == 0:
-        return False
-    return bool(np.all(pixels == pixels[0]))
+def _score(arr, rows, cols, candidate):
+    """Ranking key of a candidate layout (lower is better) for padding detection.
+
+    1. its separator lines are one uniform colour (padding 0 always qualifies);
+    2. it is exact: every full line of the padding colour is a separator line (for padding 0:
+       the image has no constant line at all). A thinner padding whose lines fall inside the
+       real, wider padding is not exact;
+    3. its cells have a usual square size (28, 32, 64, ...): this settles most cases where
+       padding and image background share a colour (black padding around MNIST digits), where
+       no layout is exact;
+    4. fewest lines of the padding colour outside the separators;
+    5. thicker padding, then padding with a border.
+    """
+    p, border, h, w = candidate
+    usual = h == w and h in _USUAL_SIZES
+    if p == 0:
+        flat = arr.reshape(arr.shape[0], -1)
+        constant_rows = np.all(flat == flat[:, :1], axis=1)
+        flat = arr.transpose(1, 0, 2).reshape(arr.shape[1], -1)
+        constant_cols = np.all(flat == flat[:, :1], axis=1)
+        left = int(constant_rows.sum() + constant_cols.sum())
+        return (0, left > 0, not usual, left, 0, True)
+    ymask = _separator_mask(arr.shape[0], rows, h, p, border)
+    xmask = _separator_mask(arr.shape[1], cols, w, p, border)
+    pixels = np.concatenate([arr[ymask].reshape(-1, arr.shape[-1]),
+                             arr[:, xmask].reshape(-1, arr.shape[-1])])
+    if pixels.size == 0 or not np.all(pixels == pixels[0]):
+        return (1, True, not usual, 0, -p, not border)
+    value = pixels[0]
+    pad_rows = np.all(arr == value, axis=(1, 2))
+    pad_cols = np.all(arr == value, axis=(0, 2))
+    left = int((pad_rows & ~ymask).sum() + (pad_cols & ~xmask).sum())
+    return (0, left > 0, not usual, left, -p, not border)
 
 
-def _fit(arr, rows, cols, padding, border):
+def _fit(arr, rows, cols, padding, border, cell_size=None):
     """Candidate layouts (padding, border, h, w) that fit the image size."""
     height, width = arr.shape[:2]
     paddings = [padding] if padding is not None else range(0, _MAX_DETECTED_PADDING + 1)
@@ -412,6 +437,8 @@ def _fit(arr, rows, cols, padding, border):
                 continue
             if padding is None and p > 0 and p >= min(h, w):
                 continue  # when guessing, padding wider than a cell is not a grid
+            if cell_size is not None and (h, w) != cell_size:
+                continue
             found.append((p, b, h, w))
     return found
 
@@ -427,17 +454,20 @@ def _cut(arr, rows, cols, h, w, padding, border):
     return cells
 
 
-def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=None):
+def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=None,
+              cell_size=None):
     """Cuts a grid PNG back into its cells.
 
     For PNGs written by `save_grid`, the embedded layout says everything; `rows`, `cols` and
     `padding`, if given, must agree with it. For grids made by other tools, pass `rows` and
     `cols`; the padding (and whether it also runs around the border, as in torchvision's
-    `save_image`, or only between cells) is then detected as the layout whose separator lines
-    are one uniform colour (white, black or any other), preferring the thinnest such padding
-    and a border; a mosaic with no uniform separators is read with padding 0. Detection cannot
-    tell black padding from black image margins in every case: pass `padding` (and `border`)
-    when you know them.
+    `save_image`, or only between cells) is then detected among the layouts that fit the image
+    size: separator lines of one uniform colour (white, black or any other) first, then usual
+    square cell sizes (28, 32, 64, ...), then the layout leaving the fewest lines of the
+    padding colour outside its separators; a mosaic with no uniform separators is read with
+    padding 0. When padding and image background share a colour (black padding around MNIST
+    digits) and the cells have an unusual size, several layouts can look right: pass
+    `cell_size` (or `padding` and `border`) to settle it.
 
     Args:
         path: PNG (or any image Pillow reads) holding the grid.
@@ -448,6 +478,8 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
             without an embedded layout).
         channels: 1 or 3 to convert the cells (luminance / repeated grey); None keeps the
             file's own (grey files give 1 channel, colour files 3).
+        cell_size: optional cell size, an int (square) or `(height, width)`, to pin the
+            layout of grids without an embedded one; checked against embedded layouts.
 
     Returns:
         `(cells, layout)`: cells is a uint8 array shaped (rows * cols, h, w, c) in row-major
@@ -473,6 +505,11 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     padding = None if padding is None else _check_int("padding", padding, 0)
     if border is not None and not isinstance(border, (bool, np.bool_)):
         raise ValueError(f"`border` must be True, False or None, got {border!r}.")
+    if cell_size is not None:
+        pair = (cell_size, cell_size) if isinstance(cell_size, (int, np.integer)) else cell_size
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(f"`cell_size` must be an int or (height, width), got {cell_size!r}.")
+        cell_size = (_check_int("cell_size", pair[0], 1), _check_int("cell_size", pair[1], 1))
     picture = _open(path)
     layout = _layout_from(picture, path)
     arr = _pixels(picture, channels)
@@ -491,6 +528,10 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
                 layout["cell_width"])
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"The layout embedded in {name!r} is incomplete: {err}") from err
+        if cell_size is not None and cell_size != (h, w):
+            raise ValueError(
+                f"{name!r} holds cells of {h}x{w} pixels, but cell_size={cell_size} was asked "
+                f"for.")
         lay_border = bool(layout.get("border", True))
         lines = 1 if lay_border else -1
         expected = (rows * h + (rows + lines) * padding, cols * w + (cols + lines) * padding)
@@ -510,29 +551,16 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     if rows > height or cols > width:
         raise ValueError(
             f"{name!r} is {height}x{width} pixels: too small for {rows} rows x {cols} columns.")
-    candidates = _fit(arr, rows, cols, padding, border)
+    candidates = _fit(arr, rows, cols, padding, border, cell_size)
     if not candidates:
         hint = "" if padding is None else f" and padding {padding}"
+        hint += "" if cell_size is None else f" and cells of {cell_size[0]}x{cell_size[1]}"
         raise ValueError(
             f"{name!r} is {height}x{width} pixels, which cannot be split into {rows} rows x "
             f"{cols} columns{hint}: expected height = rows*cell + (rows+1)*padding (border) or "
             f"rows*cell + (rows-1)*padding (no border), and the same for width. Check rows, "
             f"cols and padding.")
-    uniform = [c for c in candidates if c[0] > 0 and _separators_uniform(arr, rows, cols, c[2],
-                                                                          c[3], c[0], c[1])]
-    if uniform:
-        chosen = min(uniform, key=lambda c: (c[0], not c[1]))
-    elif padding is None:
-        zero = [c for c in candidates if c[0] == 0]
-        if not zero:
-            raise ValueError(
-                f"Could not find uniform separator lines in {name!r} ({height}x{width}) for a "
-                f"{rows}x{cols} grid, and the size is not a multiple of rows/cols; pass "
-                f"`padding` (and `border`) explicitly.")
-        chosen = zero[0]
-    else:
-        # Padding was given but the separators are not uniform: trust the caller, prefer a border.
-        chosen = min(candidates, key=lambda c: not c[1])
+    chosen = min(candidates, key=lambda c: _score(arr, rows, cols, c))
     p, b, h, w = chosen
     cells = _cut(arr, rows, cols, h, w, p, b)
     pad_value = None

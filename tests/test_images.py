@@ -108,6 +108,49 @@ def test_read_grid_without_metadata_detects_padding(tmp_path, channels, pad_valu
     assert layout["pad_value"] == pad_value and layout["channels"] == channels
 
 
+@pytest.mark.parametrize("rows,cols,padding,border", [
+    (2, 2, 4, True), (3, 3, 8, True), (3, 3, 8, False), (1, 10, 2, True), (10, 1, 3, False),
+    (2, 3, 1, True)])
+def test_read_grid_prefers_the_padding_that_explains_all_pad_lines(tmp_path, rows, cols, padding,
+                                                                    border):
+    # Small grids with wide padding: a thinner padding whose lines fall inside the real one
+    # also has uniform separators; the detection must still find the real one.
+    rng = np.random.RandomState(rows * 10 + cols)
+    cells = rng.randint(0, 200, (rows * cols, 24, 20, 1)).astype(np.uint8)
+    grid = _plain_grid(cells, rows, cols, padding, 255, border)
+    out, layout = images.read_grid(_save_plain(grid, tmp_path / "g.png"), rows=rows, cols=cols)
+    np.testing.assert_array_equal(out, cells)
+    assert (layout["padding"], layout["border"]) == (padding, border)
+
+
+def test_read_grid_black_padding_on_black_background_needs_a_hint(tmp_path):
+    # 24x24 digits with black margins, black padding 3 with a border, 3x3: a 28x28 mosaic
+    # without padding fits the size just as well, so detection alone cannot know; padding (or
+    # cell_size with border) settles it.
+    rng = np.random.RandomState(5)
+    cells = np.zeros((9, 24, 24, 1), np.uint8)
+    cells[:, 5:19, 6:18] = rng.randint(50, 255, (9, 14, 12, 1))
+    path = _save_plain(_plain_grid(cells, 3, 3, 3, 0, True), tmp_path / "g.png")
+    out, layout = images.read_grid(path, rows=3, cols=3, padding=3)
+    np.testing.assert_array_equal(out, cells)
+    out, layout = images.read_grid(path, rows=3, cols=3, cell_size=24, border=True)
+    np.testing.assert_array_equal(out, cells)
+    assert layout["padding"] == 3 and layout["cell_height"] == 24
+    with pytest.raises(ValueError, match="cells of 25x25"):
+        images.read_grid(path, rows=3, cols=3, cell_size=(25, 25))
+
+
+def test_read_grid_mnist_style_mosaic_without_padding(tmp_path):
+    # The reshape/transpose mosaic students make: 28x28 black-background digits, no padding.
+    rng = np.random.RandomState(6)
+    cells = np.zeros((9, 28, 28, 1), np.uint8)
+    cells[:, 4:24, 5:23] = rng.randint(0, 255, (9, 20, 18, 1))
+    mosaic = cells.reshape(3, 3, 28, 28).transpose(0, 2, 1, 3).reshape(84, 84, 1)
+    out, layout = images.read_grid(_save_plain(mosaic, tmp_path / "m.png"), rows=3, cols=3)
+    np.testing.assert_array_equal(out, cells)
+    assert layout["padding"] == 0
+
+
 def test_read_grid_plain_mosaic_without_padding_and_explicit_padding(tmp_path):
     cells = images.to_uint8(_batch(6, 5, 5, 3, seed=1))
     path = _save_plain(_plain_grid(cells, 2, 3, 0, 0, True), tmp_path / "mosaic.png")
@@ -154,6 +197,10 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
     path = images.save_grid(x, tmp_path / "g.png", rows=2, cols=2)
     with pytest.raises(ValueError, match="rows=2"):
         images.read_grid(path, rows=4, cols=1)
+    with pytest.raises(ValueError, match="cell_size"):
+        images.read_grid(path, cell_size=28)
+    with pytest.raises(ValueError, match="cell_size"):
+        images.read_grid(path, cell_size=(1, 2, 3))
 
     plain = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 2, 255, True), tmp_path / "p.png")
     with pytest.raises(ValueError, match="rows"):
