@@ -197,6 +197,17 @@ def test_checkpoint_every_train_end_and_interrupted_save(tmp_path):
     assert callbacks.GANCheckpoint.latest(ckpt)[1] == 3
 
 
+def test_checkpoint_in_a_folder_with_an_older_runs_files(tmp_path):
+    (tmp_path / "ckpt_epoch_0009.keras").write_bytes(b"from another run")
+    saver = callbacks.GANCheckpoint(tmp_path, keep=1)
+    saver.set_model(_gan())
+    saver.save(1)
+    saver.save(2)
+    assert sorted(p.name for p in tmp_path.glob("*.keras")) == ["ckpt_epoch_0002.keras",
+                                                              "ckpt_epoch_0009.keras"]
+    assert callbacks.GANCheckpoint.latest(tmp_path)[1] == 2
+
+
 def test_checkpoint_errors(tmp_path):
     assert callbacks.GANCheckpoint.latest(tmp_path) is None
     with pytest.raises(FileNotFoundError, match="No checkpoint"):

@@ -39,8 +39,10 @@ class GANCheckpoint(keras.callbacks.Callback):
     continues the run. Each checkpoint is written under a temporary name and renamed when
     complete, then `latest.json` (`{"epoch": 3, "path": "ckpt_epoch_0003.keras"}`) is replaced
     atomically: a run killed mid-save leaves the previous checkpoint as the latest one. Only
-    the newest `keep` checkpoints are kept. Epoch numbers are 1-based (the number of epochs
-    done), which is exactly the `initial_epoch` to resume with.
+    the newest `keep` checkpoints are kept: the one just written and the `keep - 1` before it
+    (higher-numbered files left in the folder by another run are left alone). Epoch numbers
+    are 1-based (the number of epochs done), which is exactly the `initial_epoch` to resume
+    with.
 
     Args:
         directory: checkpoint folder (created if missing).
@@ -90,13 +92,16 @@ class GANCheckpoint(keras.callbacks.Callback):
         _atomic_json({"epoch": int(epoch), "path": os.path.basename(path)},
                      os.path.join(self.directory, LATEST))
         self._last_saved = int(epoch)
-        self._prune()
+        self._prune(int(epoch))
         return path
 
-    def _prune(self):
+    def _prune(self, epoch):
+        # Only older epochs count: checkpoints numbered after `epoch` (left by another run in
+        # the same folder) are neither counted nor deleted, and the new one always stays.
         if self.keep is None:
             return
-        for _, path in _checkpoints(self.directory)[:-self.keep]:
+        older = [item for item in _checkpoints(self.directory) if item[0] < epoch]
+        for _, path in older[:max(len(older) - (self.keep - 1), 0)]:
             try:
                 os.remove(path)
             except FileNotFoundError:
