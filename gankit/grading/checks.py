@@ -1,0 +1,244 @@
+"""The individual checks of a grid; each returns a `CheckResult`.
+
+Pixel checks (`contrast`, `diversity`) work on the uint8 cells; classifier checks (`realism`,
+`inception_score`, `coverage`, `label_accuracy`) work on the class probabilities the dataset's
+pretrained LeNet gives the cells, computed once by `check_grid`.
+"""
+
+
+import numpy as np
+
+from gankit.grading.report import CheckResult
+from gankit.metrics import inception_score_from_probs
+
+
+def _grey01(cells):
+    """Cells as float64 (n, h*w) grey levels in [0, 1]."""
+    x = np.asarray(cells, dtype=np.float64)
+    if x.ndim == 4:
+        x = x.mean(axis=-1)
+    return x.reshape(len(x), -1) / 255.0
+
+
+def check_layout(layout, count, expect):
+    """Checks rows, columns, cell size and that every cell is filled.
+
+    Args:
+        layout: the layout dict the cells were cut with.
+        count: number of cells found.
+        expect: the `Expectation`.
+
+    Returns:
+        A `CheckResult` with value 1.0 (as expected) or 0.0.
+    """
+    rows, cols = int(layout["rows"]), int(layout["cols"])
+    size = (int(layout["cell_height"]), int(layout["cell_width"]))
+    problems = []
+    if expect.rows is not None and rows != expect.rows:
+        problems.append(f"{rows} rows instead of {expect.rows}")
+    if expect.cols is not None and cols != expect.cols:
+        problems.append(f"{cols} columns instead of {expect.cols}")
+    if size != tuple(expect.cell_size):
+        problems.append(f"cells of {size[0]}x{size[1]} pixels instead of "
+                        f"{expect.cell_size[0]}x{expect.cell_size[1]} ({expect.dataset})")
+    if count != rows * cols:
+        problems.append(f"only {count} of the {rows * cols} cells are filled")
+    details = {"rows": rows, "cols": cols, "cell_height": size[0], "cell_width": size[1],
+               "cells": int(count)}
+    if problems:
+        return CheckResult("layout", False, 0.0, None, "; ".join(problems) + ".", details)
+    return CheckResult("layout", True, 1.0, None,
+                       f"{rows}x{cols} grid of {size[0]}x{size[1]} cells, as expected.", details)
+
+
+def check_contrast(cells, thresholds):
+    """Fails grids whose cells are blank or saturated (one flat colour: black, white or grey).
+
+    Args:
+        cells: uint8 cells (n, h, w, c).
+        thresholds: `Thresholds` (`blank_std`, `max_blank_fraction`).
+
+    Returns:
+        A `CheckResult` whose value is the fraction of blank cells.
+    """
+    x = _grey01(cells) * 255.0
+    std = x.std(axis=1)
+    blank = std < thresholds.blank_std
+    fraction = float(blank.mean())
+    mean = float(x.mean())
+    details = {"blank_cells": int(blank.sum()), "min_cell_std": float(std.min()),
+               "mean_grey_level": mean}
+    passed = fraction <= thresholds.max_blank_fraction
+    if passed:
+        message = f"{int(blank.sum())} of {len(x)} cells are blank."
+    else:
+        tone = "white" if mean > 200 else "black" if mean < 55 else "flat grey"
+        message = (f"{int(blank.sum())} of {len(x)} cells are blank or saturated (mostly {tone}, "
+                   f"pixel std below {thresholds.blank_std:g} grey levels); the generator "
+                   f"outputs a flat image.")
+    return CheckResult("contrast", passed, fraction, thresholds.max_blank_fraction, message,
+                       details)
+
+
+def nearest_distances(cells):
+    """Root-mean-square pixel distance (pixels in [0, 1]) from each cell to its nearest other cell.
+
+    Args:
+        cells: uint8 cells (n, h, w, c), n >= 2.
+
+    Returns:
+        `(nearest, distances)`: float64 arrays (n,) and (n, n) (diagonal = inf).
+    """
+    x = _grey01(cells)
+    sq = np.sum(x * x, axis=1)
+    d2 = (sq[:, None] + sq[None, :] - 2.0 * x @ x.T) / x.shape[1]
+    dist = np.sqrt(np.clip(d2, 0.0, None))
+    np.fill_diagonal(dist, np.inf)
+    return dist.min(axis=1), dist
+
+
+def check_diversity(cells, thresholds):
+    """Counts near-duplicate cells: a collapsed generator draws (almost) the same image.
+
+    A cell is a duplicate when its RMS pixel distance to an earlier cell is below
+    `thresholds.duplicate_distance`.
+
+    Args:
+        cells: uint8 cells (n, h, w, c).
+        thresholds: `Thresholds` (`duplicate_distance`, `max_duplicate_fraction`).
+
+    Returns:
+        A `CheckResult` whose value is the fraction of duplicate cells.
+    """
+    n = len(cells)
+    if n < 2:
+        return CheckResult("diversity", True, 0.0, thresholds.max_duplicate_fraction,
+                           "a single cell has no duplicates.", {"duplicates": 0})
+    nearest, dist = nearest_distances(cells)
+    earlier = np.tril(dist < thresholds.duplicate_distance, k=-1)
+    duplicate = earlier.any(axis=1)
+    fraction = float(duplicate.mean())
+    details = {"duplicates": int(duplicate.sum()), "min_distance": float(nearest.min()),
+               "median_nearest_distance": float(np.median(nearest))}
+    passed = fraction <= thresholds.max_duplicate_fraction
+    if passed:
+        message = f"{int(duplicate.sum())} of {n} cells are near-duplicates of another cell."
+    else:
+        message = (f"{int(duplicate.sum())} of {n} cells are near-duplicates of another cell "
+                   f"(RMS distance below {thresholds.duplicate_distance:g}): mode collapse.")
+    return CheckResult("diversity", passed, fraction, thresholds.max_duplicate_fraction, message,
+                       details)
+
+
+def check_realism(probs, thresholds, dataset):
+    """Mean top-class probability of the classifier: real-looking cells are recognised confidently.
+
+    Args:
+        probs: class probabilities (n, num_classes).
+        thresholds: `Thresholds` (`min_confidence`).
+        dataset: dataset name, for the message.
+
+    Returns:
+        A `CheckResult` whose value is the mean confidence.
+    """
+    top = probs.max(axis=1)
+    mean = float(top.mean())
+    unsure = int(np.sum(top < 0.5))
+    details = {"unsure_cells": unsure, "min_confidence": float(top.min())}
+    passed = mean >= thresholds.min_confidence
+    verdict = "look like" if passed else "do not look like"
+    message = (f"the {dataset} classifier is {mean:.1%} confident on average ({unsure} cells "
+               f"below 50%): cells {verdict} {dataset} images.")
+    return CheckResult("realism", passed, mean, thresholds.min_confidence, message, details)
+
+
+def check_inception_score(probs, thresholds):
+    """Inception Score of the cells, one split over all of them (see `Thresholds.min_inception_score`).
+
+    Args:
+        probs: class probabilities (n, num_classes).
+        thresholds: `Thresholds` (`min_inception_score`).
+
+    Returns:
+        A `CheckResult` whose value is the score (between 1 and num_classes).
+    """
+    score, _ = inception_score_from_probs(probs, splits=1, seed=0)
+    passed = score >= thresholds.min_inception_score
+    if passed:
+        message = f"Inception Score {score:.2f} (1 split over {len(probs)} cells)."
+    else:
+        message = (f"Inception Score {score:.2f} is below {thresholds.min_inception_score:g}: the "
+                   f"cells are not recognisable, or not varied across classes.")
+    return CheckResult("inception_score", passed, score, thresholds.min_inception_score, message,
+                       {"splits": 1, "cells": len(probs)})
+
+
+def coverage_threshold(n_cells, min_classes, num_classes):
+    """Classes a grid of `n_cells` must cover: `min_classes`, scaled down for small grids.
+
+    With fewer than 50 cells even real samples miss classes, so the mark becomes
+    `round(0.6 * expected)`, where `expected = K * (1 - (1 - 1/K) ** n)` is how many of the
+    K classes n uniform samples show on average.
+    """
+    if n_cells >= 50:
+        return min(int(min_classes), num_classes)
+    expected = num_classes * (1.0 - (1.0 - 1.0 / num_classes) ** n_cells)
+    return max(1, min(int(min_classes), int(round(0.6 * expected))))
+
+
+def check_coverage(probs, thresholds, num_classes):
+    """Number of classes the classifier sees among the cells of an unconditional grid.
+
+    Args:
+        probs: class probabilities (n, num_classes).
+        thresholds: `Thresholds` (`min_classes`).
+        num_classes: number of classes.
+
+    Returns:
+        A `CheckResult` whose value is the number of classes predicted for at least one cell.
+    """
+    counts = np.bincount(probs.argmax(axis=1), minlength=num_classes)
+    covered = int(np.sum(counts > 0))
+    need = coverage_threshold(len(probs), thresholds.min_classes, num_classes)
+    passed = covered >= need
+    top = int(counts.argmax())
+    details = {"counts": counts.tolist()}
+    if passed:
+        message = f"{covered} of {num_classes} classes appear."
+    else:
+        message = (f"only {covered} of {num_classes} classes appear (need {need}); class {top} "
+                   f"fills {counts[top]} of {len(probs)} cells: mode collapse.")
+    return CheckResult("coverage", passed, float(covered), float(need), message, details)
+
+
+def check_label_accuracy(probs, cell_labels, thresholds):
+    """Fraction of the cells of a conditional grid classified as their row/column label.
+
+    Args:
+        probs: class probabilities (n, num_classes).
+        cell_labels: int array (n,), the intended class of each cell.
+        thresholds: `Thresholds` (`min_label_accuracy`).
+
+    Returns:
+        A `CheckResult` whose value is the accuracy; `details` holds per-label accuracy.
+    """
+    predicted = probs.argmax(axis=1)
+    labels = np.asarray(cell_labels, dtype=np.int64)
+    correct = predicted == labels
+    accuracy = float(correct.mean())
+    per_label = {int(k): float(correct[labels == k].mean()) for k in np.unique(labels)}
+    weak = [k for k, v in per_label.items() if v < thresholds.min_label_accuracy]
+    details = {"per_label": per_label}
+    passed = accuracy >= thresholds.min_label_accuracy
+    message = f"{accuracy:.0%} of the cells are classified as their label"
+    if weak:
+        message += f"; weak labels: {', '.join(f'{k} ({per_label[k]:.0%})' for k in weak)}"
+    if not passed:
+        message += (f" (need {thresholds.min_label_accuracy:.0%}): the images do not follow the "
+                    f"labels.")
+    else:
+        message += "."
+    return CheckResult("label_accuracy", passed, accuracy, thresholds.min_label_accuracy, message,
+                       details)
+
+
