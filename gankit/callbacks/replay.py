@@ -50,6 +50,9 @@ class HistoricalReplay(keras.callbacks.Callback):
     * Outside a batch the model always holds its current weights, so callbacks that save,
       sample or evaluate at epoch end see the real model whatever their order.
 
+    With `compile(steps_per_execution=k)` the batch hooks run once per `k` batches, so a
+    "replay batch" is then a group of `k` batches.
+
     All random choices come from `numpy.random.RandomState(seed)`, so a run is repeatable.
     Swapping costs two weight copies per replay batch: fine for the course's networks, slow
     for very large ones (use a smaller `fraction` or larger `every`).
