@@ -13,6 +13,8 @@ Dropout layers' streams; Keras 3 does not save these by itself). So a run resume
 data order.
 """
 
+import copy
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -293,7 +295,7 @@ class AdversarialModel(keras.Model):
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
+        config = copy.deepcopy(config)  # deserialization consumes the nested dicts
         for key in ("generator", cls._discriminator_arg):
             config[key] = keras.saving.deserialize_keras_object(config[key])
         return cls(**config)
