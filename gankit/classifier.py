@@ -135,7 +135,8 @@ def feature_extractor(model=None):
             f"Model {model.name!r} has no layer named {FEATURES_LAYER!r}; pass a model built by "
             "gankit.lenet() or name the penultimate layer 'features'."
         ) from err
-    extractor = keras.Model(model.inputs, layer.output, name=f"{model.name}_features")
+    inputs = model.inputs[0] if len(model.inputs) == 1 else model.inputs
+    extractor = keras.Model(inputs, layer.output, name=f"{model.name}_features")
     _EXTRACTOR_CACHE[key] = (model, extractor)
     return extractor
 
