@@ -22,7 +22,13 @@ print(result.summary_line())
 
 from gankit.grading.checks import coverage_threshold
 from gankit.grading.errors import SubmissionError
-from gankit.grading.expectations import DATASETS, Expectation, Thresholds, as_expectation
+from gankit.grading.expectations import (
+    DATASETS,
+    DEFAULT_THRESHOLDS,
+    Expectation,
+    Thresholds,
+    as_expectation,
+)
 from gankit.grading.folder import CHECK_NAMES, FolderResult, grade_folder, student_of
 from gankit.grading.grid import check_grid, read_submission
 from gankit.grading.report import CheckResult, GridReport
@@ -30,8 +36,8 @@ from gankit.grading.untrusted import Limits, load_submitted_model
 from gankit.images import read_grid, read_layout, save_grid
 
 __all__ = [
-    "CHECK_NAMES", "DATASETS", "CheckResult", "Expectation", "FolderResult", "GridReport",
-    "Limits", "SubmissionError", "Thresholds", "as_expectation", "check_grid",
-    "coverage_threshold", "grade_folder", "load_submitted_model", "read_grid", "read_layout",
-    "read_submission", "save_grid", "student_of",
+    "CHECK_NAMES", "DATASETS", "DEFAULT_THRESHOLDS", "CheckResult", "Expectation",
+    "FolderResult", "GridReport", "Limits", "SubmissionError", "Thresholds", "as_expectation",
+    "check_grid", "coverage_threshold", "grade_folder", "load_submitted_model", "read_grid",
+    "read_layout", "read_submission", "save_grid", "student_of",
 ]

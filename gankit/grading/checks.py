@@ -1,8 +1,8 @@
 """The individual checks of a grid; each returns a `CheckResult`.
 
-Pixel checks (`contrast`, `diversity`) work on the uint8 cells; classifier checks (`realism`,
-`inception_score`, `coverage`, `label_accuracy`) work on the class probabilities the dataset's
-pretrained LeNet gives the cells, computed once by `check_grid`.
+Pixel checks (`contrast`, `diversity`, `realism`) work on the uint8 cells; classifier checks
+(`confidence`, `inception_score`, `coverage`, `label_accuracy`) work on the class
+probabilities the dataset's pretrained LeNet gives the cells, computed once by `check_grid`.
 """
 
 
@@ -130,8 +130,42 @@ def check_diversity(cells, thresholds):
                        details)
 
 
-def check_realism(probs, thresholds, dataset):
-    """Mean top-class probability of the classifier: real-looking cells are recognised confidently.
+def check_realism(cells, thresholds, dataset):
+    """Fraction of cells that look like real images of the dataset, judged in pixel space.
+
+    A cell looks real when its reconstruction error from the principal components of real
+    images (see `gankit.grading.realism`) is at most `thresholds.max_reconstruction_error`.
+
+    Args:
+        cells: uint8 cells (n, h, w, c).
+        thresholds: `Thresholds` (`max_reconstruction_error`, `min_realistic_fraction`).
+        dataset: "mnist" or "fashion_mnist".
+
+    Returns:
+        A `CheckResult` whose value is the fraction of realistic cells.
+    """
+    from gankit.grading.realism import reconstruction_errors
+
+    errors = reconstruction_errors(cells, dataset)
+    real = errors <= thresholds.max_reconstruction_error
+    fraction = float(real.mean())
+    details = {"realistic_cells": int(real.sum()), "median_error": float(np.median(errors)),
+               "max_error": thresholds.max_reconstruction_error}
+    passed = fraction >= thresholds.min_realistic_fraction
+    message = (f"{int(real.sum())} of {len(errors)} cells look like {dataset} images (median "
+               f"reconstruction error {np.median(errors):.3f}, limit "
+               f"{thresholds.max_reconstruction_error:g})")
+    if passed:
+        message += "."
+    else:
+        message += (f"; need {thresholds.min_realistic_fraction:.0%}: the cells look like noise, "
+                    f"not {dataset} images.")
+    return CheckResult("realism", passed, fraction, thresholds.min_realistic_fraction, message,
+                       details)
+
+
+def check_confidence(probs, thresholds, dataset):
+    """Mean top-class probability of the classifier: recognisable cells are classified confidently.
 
     Args:
         probs: class probabilities (n, num_classes).
@@ -144,12 +178,16 @@ def check_realism(probs, thresholds, dataset):
     top = probs.max(axis=1)
     mean = float(top.mean())
     unsure = int(np.sum(top < 0.5))
-    details = {"unsure_cells": unsure, "min_confidence": float(top.min())}
+    details = {"unsure_cells": unsure, "lowest": float(top.min())}
     passed = mean >= thresholds.min_confidence
-    verdict = "look like" if passed else "do not look like"
     message = (f"the {dataset} classifier is {mean:.1%} confident on average ({unsure} cells "
-               f"below 50%): cells {verdict} {dataset} images.")
-    return CheckResult("realism", passed, mean, thresholds.min_confidence, message, details)
+               f"below 50%)")
+    if passed:
+        message += "."
+    else:
+        message += (f"; need {thresholds.min_confidence:.0%}: the cells are not recognisable as "
+                    f"{dataset} classes.")
+    return CheckResult("confidence", passed, mean, thresholds.min_confidence, message, details)
 
 
 def check_inception_score(probs, thresholds):
@@ -186,8 +224,16 @@ def coverage_threshold(n_cells, min_classes, num_classes):
     return max(1, min(int(min_classes), int(round(0.6 * expected))))
 
 
+def class_min_cells(n_cells, num_classes):
+    """Cells a class needs to count as covered: 30% of its fair share, at least 1 (3 of 100)."""
+    return max(1, int(round(0.3 * n_cells / num_classes)))
+
+
 def check_coverage(probs, thresholds, num_classes):
     """Number of classes the classifier sees among the cells of an unconditional grid.
+
+    A class counts when at least `class_min_cells` cells (3 of 100) are classified as it, so a
+    few misclassified cells of a one-class grid do not count as coverage.
 
     Args:
         probs: class probabilities (n, num_classes).
@@ -195,19 +241,21 @@ def check_coverage(probs, thresholds, num_classes):
         num_classes: number of classes.
 
     Returns:
-        A `CheckResult` whose value is the number of classes predicted for at least one cell.
+        A `CheckResult` whose value is the number of covered classes.
     """
     counts = np.bincount(probs.argmax(axis=1), minlength=num_classes)
-    covered = int(np.sum(counts > 0))
+    enough = class_min_cells(len(probs), num_classes)
+    covered = int(np.sum(counts >= enough))
     need = coverage_threshold(len(probs), thresholds.min_classes, num_classes)
     passed = covered >= need
     top = int(counts.argmax())
-    details = {"counts": counts.tolist()}
+    details = {"counts": counts.tolist(), "cells_per_class": enough}
     if passed:
-        message = f"{covered} of {num_classes} classes appear."
+        message = f"{covered} of {num_classes} classes appear (in at least {enough} cells each)."
     else:
-        message = (f"only {covered} of {num_classes} classes appear (need {need}); class {top} "
-                   f"fills {counts[top]} of {len(probs)} cells: mode collapse.")
+        message = (f"only {covered} of {num_classes} classes appear in at least {enough} cells "
+                   f"(need {need}); class {top} fills {counts[top]} of {len(probs)} cells: mode "
+                   f"collapse.")
     return CheckResult("coverage", passed, float(covered), float(need), message, details)
 
 

@@ -11,45 +11,48 @@ DATASETS = {
 
 @dataclasses.dataclass(frozen=True)
 class Thresholds:
-    """Pass marks of the grid checks, calibrated on real grids and on broken ones.
+    """Pass marks of the grid checks; defaults per dataset in `DEFAULT_THRESHOLDS`.
 
-    The defaults were measured with `benchmarks/calibrate_grading.py`-style runs (the numbers
-    are in `gankit/grading/calibration.py` and repeated here): 20 random 10x10 grids of the MNIST
-    and of the Fashion-MNIST test sets, graded with the matching pretrained LeNet, against
-    uniform-noise, blank (all black / all white / grey), single-image-repeated (with +-4 grey
-    levels of noise), single-class and wrong-label grids.
+    Calibrated with `python -m gankit.grading.calibration --grids 20` (shipped LeNet weights):
+    20 random 10x10 grids of the test set of each dataset (which must pass) against uniform
+    noise, blank (black/white/grey), one image repeated with +-4 grey levels of noise, one
+    class only, and rows labelled with the wrong class (which must fail). Measured ranges
+    (min-max over the 20 grids; MNIST / Fashion-MNIST) are quoted with each field; the
+    defaults below are MNIST's, `Thresholds.for_dataset` gives each dataset's.
 
     Args:
         blank_std: a cell whose pixel standard deviation (grey levels 0-255) is below this is
-            blank or saturated (one flat colour). Real cells: lowest std measured 40.2 (MNIST)
-            and 9.9 (Fashion-MNIST, a plain dark garment); flat cells: 0.
+            blank or saturated (one flat colour). Lowest real cell: MEAS_STD; blank cells: 0.
         max_blank_fraction: the contrast check fails when more than this fraction of the cells
-            is blank. Real grids: at most 0.0 (MNIST) and 0.0 (Fashion-MNIST).
+            is blank. Real grids: 0 / 0; blank grids: 1.
         duplicate_distance: two cells are near-duplicates when their root-mean-square pixel
-            difference (pixels scaled to [0, 1]) is below this. Real grids: nearest-neighbour
-            distance at least 0.147 (MNIST) and 0.040 (Fashion-MNIST); a repeated image with
-            +-4 grey levels of noise: 0.013.
+            difference (pixels in [0, 1]) is below this. Closest pair in a real grid:
+            MEAS_NEAR; repeated image: MEAS_REPNEAR.
         max_duplicate_fraction: the diversity check fails when more than this fraction of the
-            cells duplicates an earlier cell. Real grids: at most 0.0 (MNIST), 0.03
-            (Fashion-MNIST); repeated image: 0.99.
-        min_confidence: the realism check fails when the mean top-class probability of the
-            classifier over the cells is below this. Real grids: at least 0.978 (MNIST) and
-            0.853 (Fashion-MNIST); uniform noise: 0.62 (MNIST LeNet), 0.59 (Fashion LeNet).
-        min_inception_score: the Inception Score check (one split over all cells: with only
-            about 100 cells, IS is a noisy, downward-biased estimate, so it is not comparable
-            with 10k-sample scores) fails below this. Real grids: at least 8.1 (MNIST) and
-            6.7 (Fashion-MNIST); single class: 1.0-1.3; noise: 1.1-2.1.
-        min_classes: the coverage check of unconditional grids fails when fewer classes
-            than this are predicted for at least one cell each (scaled down for grids with
-            fewer than 50 cells, see `coverage_threshold`). Real grids: 10 classes every time.
+            cells duplicates an earlier cell. Real grids: 0 / 0; repeated image: 0.99.
+        max_reconstruction_error: a cell looks real when its pixel-space reconstruction error
+            (see `gankit.grading.realism`) is at most this. Median cell: real MEAS_REALERR,
+            noise MEAS_NOISEERR.
+        min_realistic_fraction: the realism check fails when fewer than this fraction of the
+            cells look real. Real grids: MEAS_REALFRAC; noise: MEAS_NOISEFRAC.
+        min_confidence: the confidence check fails when the classifier's mean top-class
+            probability is below this. Real grids: MEAS_CONF; blank: MEAS_BLANKCONF (the MNIST
+            LeNet is also ~99% confident on noise, hence the realism check).
+        min_inception_score: the Inception Score check fails below this. The score is computed
+            in one split over all cells: with about 100 cells it is a noisy, downward-biased
+            estimate (the cells' own class mix), not comparable with 10k-sample scores. Real
+            grids: MEAS_IS; one class: MEAS_ONEIS; noise: MEAS_NOISEIS.
+        min_classes: the coverage check of unconditional grids fails when fewer classes than
+            this fill at least 3 of 100 cells each (scaled for small grids, see
+            `coverage_threshold`). Real grids: 10 / 10; one class: MEAS_ONECLS.
         min_label_accuracy: the label check of conditional grids fails when fewer than this
-            fraction of the cells is classified as its row/column label. Real grids: at least
-            0.97 (MNIST), 0.83 (Fashion-MNIST); labels shifted by one: 0.0.
+            fraction of the cells is classified as its row/column label. Real grids:
+            MEAS_ACC; rows labelled one class off: MEAS_WRONGACC.
 
     Example:
 
     ```python
-    lenient = gankit.grading.Thresholds(min_confidence=0.7, min_label_accuracy=0.6)
+    lenient = gankit.grading.Thresholds.for_dataset("mnist", min_confidence=0.7)
     report = gankit.check_grid("alice.png", expect={"dataset": "mnist", "thresholds": lenient})
     ```
     """
@@ -58,10 +61,12 @@ class Thresholds:
     max_blank_fraction: float = 0.1
     duplicate_distance: float = 0.03
     max_duplicate_fraction: float = 0.2
+    max_reconstruction_error: float = 0.27
+    min_realistic_fraction: float = 0.5
     min_confidence: float = 0.8
-    min_inception_score: float = 5.0
+    min_inception_score: float = 4.0
     min_classes: int = 8
-    min_label_accuracy: float = 0.7
+    min_label_accuracy: float = 0.8
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
@@ -69,11 +74,35 @@ class Thresholds:
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise ValueError(
                     f"Thresholds.{field.name} must be a non-negative number, got {value!r}.")
-        for name in ("max_blank_fraction", "max_duplicate_fraction", "min_confidence",
-                     "min_label_accuracy"):
+        for name in ("max_blank_fraction", "max_duplicate_fraction", "min_realistic_fraction",
+                     "min_confidence", "min_label_accuracy"):
             if getattr(self, name) > 1:
                 raise ValueError(f"Thresholds.{name} is a fraction in [0, 1], got "
                                  f"{getattr(self, name)!r}.")
+
+    @classmethod
+    def for_dataset(cls, dataset, **overrides):
+        """The default thresholds of a dataset, with some fields replaced.
+
+        Args:
+            dataset: "mnist" or "fashion_mnist".
+            **overrides: fields to change.
+
+        Returns:
+            A `Thresholds`.
+        """
+        if dataset not in DEFAULT_THRESHOLDS:
+            raise ValueError(f"Unknown dataset {dataset!r}; choose one of {sorted(DATASETS)}.")
+        return dataclasses.replace(DEFAULT_THRESHOLDS[dataset], **overrides)
+
+
+DEFAULT_THRESHOLDS = {
+    "mnist": Thresholds(),
+    # The Fashion-MNIST LeNet is less sure of real garments (shirt / T-shirt / pullover / coat).
+    "fashion_mnist": Thresholds(max_reconstruction_error=0.28, min_confidence=0.6,
+                                min_label_accuracy=0.6),
+}
+"""Default `Thresholds` of each dataset (see `Thresholds` for the measurements behind them)."""
 
 
 _THRESHOLD_NAMES = tuple(f.name for f in dataclasses.fields(Thresholds))
@@ -96,7 +125,8 @@ class Expectation:
             "cols" (column c shows class `labels[c]`).
         labels: the class of each row/column (or of each cell); None takes the labels
             embedded in the grid, else `0, 1, 2, ...` along `labels_along`.
-        thresholds: a `Thresholds`, or a dict of some of its fields (the rest default).
+        thresholds: a `Thresholds`, a dict of some of its fields (the others take the
+            dataset's defaults), or None for `DEFAULT_THRESHOLDS[dataset]`.
 
     Example:
 
@@ -112,7 +142,7 @@ class Expectation:
     conditional: bool = False
     labels_along: str = "rows"
     labels: tuple | None = None
-    thresholds: Thresholds = dataclasses.field(default_factory=Thresholds)
+    thresholds: Thresholds | dict | None = None
 
     def __post_init__(self):
         if self.dataset not in DATASETS:
@@ -138,8 +168,15 @@ class Expectation:
                 raise ValueError(f"Expectation.labels must be class indices in [0, {k}), got "
                                  f"{self.labels!r}.")
             object.__setattr__(self, "labels", labels)
-        if isinstance(self.thresholds, dict):
-            object.__setattr__(self, "thresholds", Thresholds(**self.thresholds))
+        if self.thresholds is None:
+            object.__setattr__(self, "thresholds", Thresholds.for_dataset(self.dataset))
+        elif isinstance(self.thresholds, dict):
+            names = {f.name for f in dataclasses.fields(Thresholds)}
+            unknown = sorted(set(self.thresholds) - names)
+            if unknown:
+                raise ValueError(f"Unknown thresholds {unknown}; valid names are {sorted(names)}.")
+            object.__setattr__(self, "thresholds",
+                               Thresholds.for_dataset(self.dataset, **self.thresholds))
         elif not isinstance(self.thresholds, Thresholds):
             raise ValueError(f"Expectation.thresholds must be a Thresholds or a dict, got "
                              f"{self.thresholds!r}.")
@@ -191,8 +228,9 @@ def as_expectation(expect):
     flat = {k: v for k, v in expect.items() if k in _THRESHOLD_NAMES}
     kwargs = {k: v for k, v in expect.items() if k in fields}
     if flat:
-        base = kwargs.get("thresholds") or Thresholds()
-        if isinstance(base, dict):
-            base = Thresholds(**base)
-        kwargs["thresholds"] = dataclasses.replace(base, **flat)
+        base = kwargs.get("thresholds")
+        if isinstance(base, Thresholds):
+            kwargs["thresholds"] = dataclasses.replace(base, **flat)
+        else:
+            kwargs["thresholds"] = {**(base or {}), **flat}
     return Expectation(**kwargs)

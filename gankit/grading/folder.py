@@ -10,8 +10,8 @@ from gankit.grading.expectations import as_expectation
 from gankit.grading.grid import check_grid
 from gankit.grading.untrusted import as_limits
 
-CHECK_NAMES = ("layout", "contrast", "diversity", "realism", "inception_score", "coverage",
-               "label_accuracy")
+CHECK_NAMES = ("layout", "contrast", "diversity", "realism", "confidence", "inception_score",
+               "coverage", "label_accuracy")
 """Every check `check_grid` can run, in the order of the CSV columns."""
 
 

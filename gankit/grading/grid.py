@@ -53,17 +53,64 @@ def _embedded_layout(picture, limits, name):
     return layout
 
 
-def _guess_shapes(width, height, cell):
-    """(rows, cols) pairs whose cells of size `cell` (+ padding) tile the image exactly."""
+def _separator_mask(length, n, cell, padding, border):
+    mask = np.zeros(length, dtype=bool)
+    start = padding if border else 0
+    if border:
+        mask[:padding] = True
+    for k in range(n):
+        end = start + k * (cell + padding) + cell
+        if k < n - 1 or border:
+            mask[end:end + padding] = True
+    return mask
+
+
+def _uniformity(grey, rows, cols, h, w, padding, border):
+    """Fraction of separator pixels within 32 grey levels of their median (JPEG-tolerant)."""
+    ymask = _separator_mask(grey.shape[0], rows, h, padding, border)
+    xmask = _separator_mask(grey.shape[1], cols, w, padding, border)
+    pixels = np.concatenate([grey[ymask].ravel(), grey[:, xmask].ravel()]).astype(np.int16)
+    if pixels.size == 0:
+        return 0.0
+    return float(np.mean(np.abs(pixels - np.median(pixels)) <= 32))
+
+
+def _plain_layout(grey, rows, cols, cell):
+    """(rows, cols, padding, border) of a grid without embedded layout, or None if ambiguous.
+
+    Candidates are all paddings 0..`_MAX_GUESSED_PADDING` (with and without a border) that
+    tile the image into `rows` x `cols` cells, or, when those are None, into cells of size
+    `cell`. Candidates whose separator lines are one colour (within JPEG noise) win, thinnest
+    padding first, border preferred; a mosaic without padding comes next.
+    """
+    height, width = grey.shape
     found = []
     for p in range(_MAX_GUESSED_PADDING + 1):
-        for border in (True, False):
-            extra = p if border else -p
-            rows, r_ok = divmod(height - extra, cell[0] + p)
-            cols, c_ok = divmod(width - extra, cell[1] + p)
-            if r_ok == 0 and c_ok == 0 and rows >= 1 and cols >= 1 and (rows, cols) not in found:
-                found.append((rows, cols))
-    return found
+        for border in ((True, False) if p else (False,)):
+            lines = 1 if border else -1
+            for r, c in [(rows, cols)]:
+                if r is None or c is None:
+                    r, ok_r = divmod(height - lines * p, cell[0] + p)
+                    c, ok_c = divmod(width - lines * p, cell[1] + p)
+                    if ok_r or ok_c or rows not in (None, r) or cols not in (None, c):
+                        continue
+                if r < 1 or c < 1:
+                    continue
+                h, ok_h = divmod(height - (r + lines) * p, r)
+                w, ok_w = divmod(width - (c + lines) * p, c)
+                if ok_h or ok_w or h < 1 or w < 1 or (p and p >= min(h, w)):
+                    continue
+                found.append((r, c, p, border, h, w))
+    uniform = [f for f in found if f[2] and _uniformity(grey, *f[:2], *f[4:], *f[2:4]) >= 0.95]
+    if uniform:
+        best = min(uniform, key=lambda f: (f[2], not f[3]))
+        if len({(f[0], f[1]) for f in uniform if f[2] == best[2]}) > 1:
+            return None
+        return best[:4]
+    plain = [f for f in found if f[2] == 0]
+    if len(plain) == 1:
+        return plain[0][:4]
+    return None
 
 
 def read_submission(path, expect=None, limits=None):
@@ -98,19 +145,21 @@ def read_submission(path, expect=None, limits=None):
     data, fmt, (width, height) = read_image_bytes(path, limits)
     picture = decode_image(data, fmt, (width, height), limits, name)
     layout = _embedded_layout(picture, limits, name)
-    picture.close()
+    padding = border = None
     if layout is not None:
-        shapes = [(None, None)]
-    elif expect.rows is not None and expect.cols is not None:
-        shapes = [(expect.rows, expect.cols)]
+        rows = cols = None
     else:
-        shapes = [(r, c) for r, c in _guess_shapes(width, height, expect.cell_size)
-                  if (expect.rows in (None, r)) and (expect.cols in (None, c))]
-        if len(shapes) != 1:
+        grey = np.asarray(picture.convert("L"))
+        shape = _plain_layout(grey, expect.rows, expect.cols, expect.cell_size)
+        if shape is None and (expect.rows is None or expect.cols is None):
             raise SubmissionError(
                 f"{name}: the grid has no embedded gankit layout and its size ({width}x{height}) "
                 f"does not tell the number of rows and columns; pass rows and cols in `expect`.")
-    rows, cols = shapes[0]
+        if shape is None:
+            rows, cols = expect.rows, expect.cols  # read_grid explains why it does not fit
+        else:
+            rows, cols, padding, border = shape
+    picture.close()
     if rows is not None and rows * cols > limits.max_cells:
         raise SubmissionError(f"{name}: {rows}x{cols} = {rows * cols} cells is over the limit of "
                               f"{limits.max_cells}.")
@@ -120,7 +169,8 @@ def read_submission(path, expect=None, limits=None):
         with open(copy, "wb") as f:
             f.write(data)
         try:
-            cells, layout = _images.read_grid(copy, rows=rows, cols=cols)
+            cells, layout = _images.read_grid(copy, rows=rows, cols=cols, padding=padding,
+                                              border=border)
         except (ValueError, OSError) as err:
             detail = str(err).replace(repr(copy), name).replace(copy, name)
             raise SubmissionError(f"{name}: cannot be cut into a grid: {detail}") from err
@@ -175,8 +225,11 @@ def check_grid(path, expect=None, classifier=None, limits=None):
       cell filled. If this fails, the other checks are not run.
     * `contrast`: not blank or saturated (cells of one flat colour).
     * `diversity`: few near-duplicate cells (a collapsed generator repeats one image).
-    * `realism`: the dataset's pretrained LeNet is confident about the cells on average.
-    * `inception_score`: Inception Score of the cells (one split).
+    * `realism`: most cells look like real images of the dataset, judged in pixel space (the
+      classifier alone cannot tell noise from digits).
+    * `confidence`: the dataset's pretrained LeNet is confident about the cells on average.
+    * `inception_score`: Inception Score of the cells (one split). `realism`, `confidence` and
+      `inception_score` together judge realism.
     * `coverage` (unconditional grids): enough classes appear.
     * `label_accuracy` (conditional grids): cells are classified as their row/column label.
 
@@ -219,11 +272,12 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     if results[0].passed:
         results.append(_checks.check_contrast(cells, thresholds))
         results.append(_checks.check_diversity(cells, thresholds))
+        results.append(_checks.check_realism(cells, thresholds, expect.dataset))
         from gankit import classifier as _clf
 
         model = classifier if classifier is not None else _clf.load_pretrained(expect.dataset)
         probs = _clf.predict_proba(cells, model)
-        results.append(_checks.check_realism(probs, thresholds, expect.dataset))
+        results.append(_checks.check_confidence(probs, thresholds, expect.dataset))
         results.append(_checks.check_inception_score(probs, thresholds))
         if expect.conditional:
             labels, problem = cell_labels(layout, len(cells), expect)

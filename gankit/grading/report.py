@@ -27,8 +27,8 @@ class CheckResult:
     """The outcome of one check of a grid.
 
     Args:
-        name: the check ("layout", "contrast", "diversity", "realism", "inception_score",
-            "coverage" or "label_accuracy").
+        name: the check ("layout", "contrast", "diversity", "realism", "confidence",
+            "inception_score", "coverage" or "label_accuracy").
         passed: whether the grid passes this check.
         value: the measured number (None when the check could not run).
         threshold: the pass mark it was compared with (None for the layout check).
