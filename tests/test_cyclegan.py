@@ -74,6 +74,10 @@ def test_fit_on_unpaired_dataset_logs_finite_losses_and_translates():
     assert set(LOGS) <= set(history.history)
     for name in LOGS:
         assert np.all(np.isfinite(history.history[name])), name
+    pool_before = np.asarray(model.pool_b.images)
+    scores = model.evaluate(paired_batches(1, 3, n=4), verbose=0, return_dict=True)
+    assert set(scores) == LOGS and all(np.isfinite(v) for v in scores.values())
+    np.testing.assert_array_equal(np.asarray(model.pool_b.images), pool_before)
     assert history.history["identity_a"] == [0.0, 0.0]  # identity disabled
     assert history.history["learning_rate"] == pytest.approx([2e-4, 1e-4])
     assert model.g_optimizer.iterations.numpy() == 6  # 3 batches x 2 epochs

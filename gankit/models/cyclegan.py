@@ -176,7 +176,7 @@ class CycleGAN(keras.Model):
         self.image_shape_a = shape_a
         self.image_shape_b = shape_b
         self.pool_a = ImagePool(
-            self.pool_size, shape_a, seed=None if seed is None else seed, name="pool_a"
+            self.pool_size, shape_a, seed=seed, name="pool_a"
         )
         self.pool_b = ImagePool(
             self.pool_size, shape_b, seed=None if seed is None else seed + 1, name="pool_b"
@@ -306,71 +306,77 @@ class CycleGAN(keras.Model):
             self.discriminator_a.trainable_variables + self.discriminator_b.trainable_variables
         )
 
-    def train_step(self, data):
+    def _unpack(self, data, method):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
-                "CycleGAN.fit expects batches of (a_images, b_images), e.g. from "
+                f"CycleGAN.{method} expects batches of (a_images, b_images), e.g. from "
                 "gankit.data.unpaired(ds_a, ds_b)."
             )
         if self.g_optimizer is None:
-            raise ValueError("Call CycleGAN.compile(g_optimizer=..., d_optimizer=...) before fit.")
-        real_a = ops.cast(data[0], "float32")
-        real_b = ops.cast(data[1], "float32")
-        g_vars = self._generator_variables()
-        d_vars = self._discriminator_variables()
-        zero = ops.zeros((), "float32")
+            raise ValueError("Call CycleGAN.compile(g_optimizer=..., d_optimizer=...) first.")
+        return ops.cast(data[0], "float32"), ops.cast(data[1], "float32")
 
-        with tf.GradientTape() as tape:
-            fake_b = self.generator_ab(real_a, training=True)
-            cycled_a = self.generator_ba(fake_b, training=True)
-            fake_a = self.generator_ba(real_b, training=True)
-            cycled_b = self.generator_ab(fake_a, training=True)
-            g_ab_adv = self._g_loss_fn(self.discriminator_b(fake_b, training=True))
-            g_ba_adv = self._g_loss_fn(self.discriminator_a(fake_a, training=True))
-            cycle_a = _l1(cycled_a, real_a)
-            cycle_b = _l1(cycled_b, real_b)
-            if self.lambda_identity > 0:
-                identity_a = _l1(self.generator_ba(real_a, training=True), real_a)
-                identity_b = _l1(self.generator_ab(real_b, training=True), real_b)
-            else:
-                identity_a, identity_b = zero, zero
-            g_loss = (
-                g_ab_adv
-                + g_ba_adv
-                + self.lambda_cycle * (cycle_a + cycle_b)
-                + self.lambda_cycle * self.lambda_identity * (identity_a + identity_b)
-            )
-        self.g_optimizer.apply(tape.gradient(g_loss, g_vars), g_vars)
-
-        pooled_a = self.pool_a(ops.stop_gradient(fake_a))
-        pooled_b = self.pool_b(ops.stop_gradient(fake_b))
-        with tf.GradientTape() as tape:
-            d_a_loss = self._d_loss_fn(
-                self.discriminator_a(real_a, training=True),
-                self.discriminator_a(pooled_a, training=True),
-            )
-            d_b_loss = self._d_loss_fn(
-                self.discriminator_b(real_b, training=True),
-                self.discriminator_b(pooled_b, training=True),
-            )
-            d_loss = d_a_loss + d_b_loss
-        self.d_optimizer.apply(tape.gradient(d_loss, d_vars), d_vars)
-
-        values = {
-            "d_loss": d_loss,
-            "g_loss": g_loss,
-            "d_a_loss": d_a_loss,
-            "d_b_loss": d_b_loss,
-            "g_ab_adv": g_ab_adv,
-            "g_ba_adv": g_ba_adv,
-            "cycle_a": cycle_a,
-            "cycle_b": cycle_b,
-            "identity_a": identity_a,
-            "identity_b": identity_b,
+    def _generator_losses(self, real_a, real_b, training):
+        """Generator loss parts, their weighted sum and the fakes ``(parts, fake_a, fake_b)``."""
+        fake_b = self.generator_ab(real_a, training=training)
+        fake_a = self.generator_ba(real_b, training=training)
+        parts = {
+            "g_ab_adv": self._g_loss_fn(self.discriminator_b(fake_b, training=training)),
+            "g_ba_adv": self._g_loss_fn(self.discriminator_a(fake_a, training=training)),
+            "cycle_a": _l1(self.generator_ba(fake_b, training=training), real_a),
+            "cycle_b": _l1(self.generator_ab(fake_a, training=training), real_b),
         }
+        if self.lambda_identity > 0:
+            parts["identity_a"] = _l1(self.generator_ba(real_a, training=training), real_a)
+            parts["identity_b"] = _l1(self.generator_ab(real_b, training=training), real_b)
+        else:
+            parts["identity_a"] = parts["identity_b"] = ops.zeros((), "float32")
+        parts["g_loss"] = (
+            parts["g_ab_adv"]
+            + parts["g_ba_adv"]
+            + self.lambda_cycle * (parts["cycle_a"] + parts["cycle_b"])
+            + self.lambda_cycle * self.lambda_identity * (parts["identity_a"] + parts["identity_b"])
+        )
+        return parts, fake_a, fake_b
+
+    def _discriminator_losses(self, real_a, real_b, fake_a, fake_b, training):
+        d_a_loss = self._d_loss_fn(
+            self.discriminator_a(real_a, training=training),
+            self.discriminator_a(fake_a, training=training),
+        )
+        d_b_loss = self._d_loss_fn(
+            self.discriminator_b(real_b, training=training),
+            self.discriminator_b(fake_b, training=training),
+        )
+        return {"d_a_loss": d_a_loss, "d_b_loss": d_b_loss, "d_loss": d_a_loss + d_b_loss}
+
+    def _log(self, values):
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def train_step(self, data):
+        real_a, real_b = self._unpack(data, "fit")
+        g_vars = self._generator_variables()
+        d_vars = self._discriminator_variables()
+        with tf.GradientTape() as tape:
+            g_parts, fake_a, fake_b = self._generator_losses(real_a, real_b, training=True)
+        self.g_optimizer.apply(tape.gradient(g_parts["g_loss"], g_vars), g_vars)
+
+        # Discriminators: real images vs the history pools of generated ones.
+        pooled_a = self.pool_a(ops.stop_gradient(fake_a))
+        pooled_b = self.pool_b(ops.stop_gradient(fake_b))
+        with tf.GradientTape() as tape:
+            d_parts = self._discriminator_losses(real_a, real_b, pooled_a, pooled_b, training=True)
+        self.d_optimizer.apply(tape.gradient(d_parts["d_loss"], d_vars), d_vars)
+        return self._log({**d_parts, **g_parts})
+
+    def test_step(self, data):
+        """Same losses on validation pairs, without updates and without the pools."""
+        real_a, real_b = self._unpack(data, "evaluate")
+        g_parts, fake_a, fake_b = self._generator_losses(real_a, real_b, training=False)
+        d_parts = self._discriminator_losses(real_a, real_b, fake_a, fake_b, training=False)
+        return self._log({**d_parts, **g_parts})
 
     # -- inference ------------------------------------------------------------
 
