@@ -52,7 +52,8 @@ def panel_rows(model, images_a, images_b, names=("A", "B")):
         names: display names of the domains, e.g. ``("horse", "zebra")``.
 
     Returns:
-        list of ``(label, images)`` rows, images float32 in [-1, 1]; per given domain:
+        list of ``(label, images)`` rows (labels are two lines, e.g. ``"A\\noriginal"``),
+        images float32 in [-1, 1]; per given domain:
         original, translated, reconstructed and (when both domains have the same
         shape) identity.
 
@@ -75,11 +76,11 @@ def panel_rows(model, images_a, images_b, names=("A", "B")):
         if images is None:
             continue
         translated = model.translate(images, direction=forward)
-        rows.append((f"{name} original", images))
-        rows.append((f"{name}->{other}", translated))
-        rows.append((f"{name} recovered", model.translate(translated, direction=backward)))
+        rows.append((f"{name}\noriginal", images))
+        rows.append((f"{name}\n-> {other}", translated))
+        rows.append((f"{name}\nrecovered", model.translate(translated, direction=backward)))
         if same_shape:
-            rows.append((f"{name} identity", model.translate(images, direction=backward)))
+            rows.append((f"{name}\nidentity", model.translate(images, direction=backward)))
     return rows
 
 
@@ -124,7 +125,7 @@ def translation_panel(model, images_a, images_b, path, names=("A", "B"), cell_si
     draw = ImageDraw.Draw(canvas)
     for r, (label, images) in enumerate(rows):
         top = pad + r * (cell_h + pad)
-        draw.text((4, top + cell_h // 2 - 6), label, fill=(0, 0, 0))
+        draw.multiline_text((4, top + cell_h // 2 - 12), label, fill=(0, 0, 0))
         for c, cell in enumerate(_to_rgb_uint8(images)):
             tile = Image.fromarray(cell).resize((cell_w, cell_h), Image.NEAREST)
             canvas.paste(tile, (_LABEL_WIDTH + pad + c * (cell_w + pad), top))
