@@ -21,16 +21,22 @@ gan.fit(ds, epochs=20, callbacks=[
 """
 
 from gankit.callbacks.checkpoint import GANCheckpoint, resume
+from gankit.callbacks.panels import TranslationPanel, translation_panel
 from gankit.callbacks.progress import LossCurve, ProgressGif, make_gif
 from gankit.callbacks.replay import HistoricalReplay
 from gankit.callbacks.samples import SampleGrid
+from gankit.callbacks.schedule import LinearDecay, linear_decay_factor
 
 __all__ = [
     "GANCheckpoint",
     "HistoricalReplay",
+    "LinearDecay",
     "LossCurve",
     "ProgressGif",
     "SampleGrid",
+    "TranslationPanel",
+    "linear_decay_factor",
     "make_gif",
     "resume",
+    "translation_panel",
 ]

@@ -20,7 +20,17 @@ gan.compile(loss="lsgan")
 
 from gankit.models.base import AdversarialModel, interpolate_latents
 from gankit.models.conditional_gan import ConditionalGAN
+from gankit.models.cyclegan import CycleGAN
 from gankit.models.gan import GAN
+from gankit.models.image_pool import ImagePool
 from gankit.models.wgan_gp import WGANGP
 
-__all__ = ["GAN", "WGANGP", "AdversarialModel", "ConditionalGAN", "interpolate_latents"]
+__all__ = [
+    "GAN",
+    "WGANGP",
+    "AdversarialModel",
+    "ConditionalGAN",
+    "CycleGAN",
+    "ImagePool",
+    "interpolate_latents",
+]

@@ -15,6 +15,16 @@ d = nets.dcgan_discriminator(variant="003", conditional=True)
 ```
 """
 
+from gankit.nets.cyclegan import (
+    RandomPatchCrop,
+    ReflectionPadding2D,
+    digit_patch_discriminator,
+    digit_resnet_generator,
+    patch_discriminator,
+    patch_output_size,
+    patch_receptive_field,
+    resnet_generator,
+)
 from gankit.nets.dcgan import (
     cgan_discriminator,
     cgan_generator,
@@ -25,6 +35,14 @@ from gankit.nets.mlp import mlp_discriminator, mlp_generator
 from gankit.nets.wgan import wgan_critic, wgan_generator
 
 __all__ = [
+    "RandomPatchCrop",
+    "ReflectionPadding2D",
+    "digit_patch_discriminator",
+    "digit_resnet_generator",
+    "patch_discriminator",
+    "patch_output_size",
+    "patch_receptive_field",
+    "resnet_generator",
     "cgan_discriminator",
     "cgan_generator",
     "dcgan_discriminator",
