@@ -255,7 +255,7 @@ def check_coverage(probs, thresholds, num_classes):
     else:
         message = (f"only {covered} of {num_classes} classes appear in at least {enough} cells "
                    f"(need {need}); class {top} fills {counts[top]} of {len(probs)} cells: mode "
-                   f"collapse.")
+                   f"collapse (or cells the classifier cannot tell apart).")
     return CheckResult("coverage", passed, float(covered), float(need), message, details)
 
 

@@ -148,7 +148,8 @@ def grade_folder(root, pattern="**/*.png", expect=None, csv_path=None, classifie
         else:
             reports[rel] = report
             status = "passed" if report.passed else "failed"
-            message = "; ".join(f"{c.name}: {c.message}" for c in report.failed) or "all checks passed"
+            message = "; ".join(f"{c.name}: {c.message.rstrip('.')}" for c in report.failed)
+            message = message or "all checks passed"
             row = _row(student, rel, status, message, report)
         rows.append(row)
         if progress is not None:

@@ -102,7 +102,7 @@ class GridReport:
         """One line: the verdict and, for a failed grid, the reason of each failed check."""
         if self.passed:
             return f"{self.path}: PASSED ({', '.join(c.name for c in self.checks)})"
-        reasons = "; ".join(f"{c.name}: {c.message}" for c in self.failed)
+        reasons = "; ".join(f"{c.name}: {c.message.rstrip('.')}" for c in self.failed)
         return f"{self.path}: FAILED ({reasons})"
 
     def to_dict(self):
