@@ -32,6 +32,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     # subpackages / modules
     "data": "gankit.data",
+    "images": "gankit.images",
     "losses": "gankit.losses",
     "nets": "gankit.nets",
     "models": "gankit.models",
