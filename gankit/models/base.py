@@ -372,10 +372,14 @@ class AdversarialModel(keras.Model):
         """
         return 0.0, {}
 
-    def _discriminator_step(self, real, one_hot, batch_size):
-        fake = self.generator(
+    def _fake(self, one_hot, batch_size):
+        return self.generator(
             self._generator_inputs(self._noise(batch_size), one_hot), training=True
         )
+
+    def _discriminator_step(self, real, one_hot, fake):
+        """One discriminator update on `real` and the (gradient-stopped) `fake` batch."""
+        fake = ops.stop_gradient(fake)
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             real_logits = self.discriminator(
@@ -398,23 +402,14 @@ class AdversarialModel(keras.Model):
         self.fake_score_tracker.update_state(self.adversarial_loss.score(fake_logits))
         return logs
 
-    def _generator_step(self, one_hot, batch_size):
-        noise = self._noise(batch_size)
-        variables = self.generator.trainable_variables
-        with tf.GradientTape() as tape:
-            fake = self.generator(self._generator_inputs(noise, one_hot), training=True)
-            fake_logits = self.discriminator(
-                self._discriminator_inputs(fake, one_hot), training=True
-            )
-            g_loss = self.adversarial_loss.generator_loss(fake_logits)
-            if self.generator.losses:
-                g_loss = g_loss + ops.sum(self.generator.losses)
-        grads = tape.gradient(g_loss, variables)
-        self.g_optimizer.apply(grads, variables)
-        self.g_loss_tracker.update_state(g_loss)
-
     def train_step(self, data):
         """One batch: `d_steps` discriminator updates, then one generator update.
+
+        As in the common PyTorch references, the generator runs forward once for the last
+        discriminator update and the generator update together: D is updated on the detached
+        fake batch, then G is updated through the freshly updated D on that same batch (its
+        forward pass recorded on G's tape). Earlier discriminator updates (`d_steps > 1`, e.g.
+        WGANGP's critic steps) each draw a fresh fake batch.
 
         The fake batch uses the real batch's labels (conditional models). D's update moves only
         D's trainable weights, G's update only G's (BatchNorm statistics of both nets follow
@@ -429,13 +424,26 @@ class AdversarialModel(keras.Model):
             raise ValueError(f"Call {type(self).__name__}.compile(...) before fit().")
         real, one_hot = self._unpack(data)
         batch_size = ops.shape(real)[0]
-        for _ in range(self.d_steps):
-            self._discriminator_step(real, one_hot, batch_size)
-        self._generator_step(one_hot, batch_size)
+        for _ in range(self.d_steps - 1):
+            self._discriminator_step(real, one_hot, self._fake(one_hot, batch_size))
+        variables = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            fake = self._fake(one_hot, batch_size)
+            with tape.stop_recording():
+                self._discriminator_step(real, one_hot, fake)
+            fake_logits = self.discriminator(
+                self._discriminator_inputs(fake, one_hot), training=True
+            )
+            g_loss = self.adversarial_loss.generator_loss(fake_logits)
+            if self.generator.losses:
+                g_loss = g_loss + ops.sum(self.generator.losses)
+        grads = tape.gradient(g_loss, variables)
+        self.g_optimizer.apply(grads, variables)
+        self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
 
     def test_step(self, data):
-        raise NotImplementedError(
+        raise ValueError(
             f"{type(self).__name__} has no validation loss; evaluate generators with "
             "gankit.metrics (e.g. inception_score) on model.generate(...) samples."
         )
