@@ -66,6 +66,258 @@ def cmd_data(args):
     return 0
 
 
+# ----------------------------------------------------------------------------- helpers
+def _json_dump(obj, path):
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(obj, indent=2, default=_jsonable))
+    tmp.replace(path)
+
+
+def _jsonable(value):
+    import numpy as np
+
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return str(value)
+
+
+def _load_model(path):
+    """A gankit model from a ``.keras`` file or a run/checkpoint directory (its latest checkpoint)."""
+    from pathlib import Path
+
+    import keras
+
+    import gankit.models  # noqa: F401  (registers the classes)
+    from gankit.callbacks import GANCheckpoint
+
+    path = Path(path)
+    if path.is_dir():
+        for directory in (path / "checkpoints", path):
+            found = GANCheckpoint.latest(directory)
+            if found:
+                path = Path(found[0])
+                break
+        else:
+            raise CLIError(f"{path} holds no checkpoint (ckpt_epoch_*.keras)")
+    if not path.exists():
+        raise CLIError(f"{path} does not exist")
+    if path.suffix != ".keras":
+        raise CLIError(f"{path} is not a .keras model file")
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except Exception as e:  # Keras raises many types for a bad file
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise CLIError(f"cannot load {path}: {first}") from None
+
+
+class _EpochPrinter:
+    """Keras callback printing one line per epoch (losses, time): progress without a bar."""
+
+    def __new__(cls, epochs):
+        import keras
+
+        class Printer(keras.callbacks.Callback):
+            def on_epoch_begin(self, epoch, logs=None):
+                self.start = time.perf_counter()
+
+            def on_epoch_end(self, epoch, logs=None):
+                parts = " ".join(f"{k}={float(v):.4g}" for k, v in (logs or {}).items()
+                                 if k != "learning_rate")
+                _progress(f"epoch {epoch + 1}/{epochs}: {parts} ({time.perf_counter() - self.start:.0f} s)")
+
+        return Printer()
+
+
+# ----------------------------------------------------------------------------- train
+def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
+              steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000):
+    """Trains a preset with sample grids, GIF, loss curve and checkpoints in ``out``.
+
+    Resumes from ``out/checkpoints`` when it holds a checkpoint. Returns the metrics dict that is
+    also written to ``out/metrics.json``.
+    """
+    from pathlib import Path
+
+    from gankit import callbacks, data, presets
+    from gankit.callbacks import GANCheckpoint
+
+    preset = presets.get(preset_name)
+    dataset = dataset or preset.dataset
+    info = data.info(dataset)
+    out = Path(out)
+    ckpt_dir = out / "checkpoints"
+    start_epoch = 0
+    if GANCheckpoint.latest(ckpt_dir):
+        model, start_epoch = callbacks.resume(ckpt_dir)
+        _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
+    else:
+        model = preset.build(info.image_shape, info.num_classes, seed=seed)
+        preset.compile(model, jit_compile=jit_compile)
+    batch_size = batch_size or preset.batch_size
+    ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
+                   drop_remainder=True, limit=limit)
+    started = time.perf_counter()
+    if start_epoch < epochs:
+        _progress(f"training {preset_name} on {dataset} for epochs {start_epoch + 1}..{epochs} "
+                  f"(batch {batch_size}); output in {out}")
+        model.fit(ds, epochs=epochs, initial_epoch=start_epoch, steps_per_epoch=steps_per_epoch,
+                  verbose=0, shuffle=False, callbacks=[
+                      callbacks.SampleGrid(out / "samples", rows=10, cols=10, seed=seed),
+                      callbacks.ProgressGif(out / "progress.gif", frames_from=out / "samples"),
+                      callbacks.LossCurve(out / "losses.png"),
+                      GANCheckpoint(ckpt_dir, keep=keep),
+                      _EpochPrinter(epochs),
+                  ])
+    else:
+        _progress(f"{out} already holds {start_epoch} epochs; nothing to train")
+    minutes = (time.perf_counter() - started) / 60
+    result = {"model": preset_name, "dataset": dataset, "epochs": epochs,
+              "train_minutes_this_run": round(minutes, 2)}
+    if dataset in ("mnist", "fashion_mnist", "colored_mnist") and evaluate_n:
+        from gankit.metrics.summary import evaluate_generator
+
+        result.update(evaluate_generator(model, dataset, n=evaluate_n, seed=seed))
+    _json_dump(result, out / "metrics.json")
+    return result
+
+
+def cmd_train(args):
+    result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size, args.seed,
+                       args.limit, args.steps_per_epoch, not args.no_jit, args.keep, args.evaluate_n)
+    _progress(_summary_line(result))
+    return 0
+
+
+def _summary_line(result):
+    parts = [f"{result['model']} on {result['dataset']}, {result['epochs']} epochs"]
+    if "conditional_accuracy" in result:
+        parts.append(f"conditional accuracy {result['conditional_accuracy']:.1%}")
+    if "inception_score" in result:
+        parts.append(f"IS {result['inception_score']:.2f} ± {result['inception_score_std']:.2f}")
+    if "frechet_distance" in result:
+        parts.append(f"FD {result['frechet_distance']:.1f}")
+    if "classes_covered" in result:
+        parts.append(f"{result['classes_covered']}/10 classes")
+    return "summary: " + ", ".join(parts)
+
+
+# ----------------------------------------------------------------------------- sample
+def cmd_sample(args):
+    import numpy as np
+
+    from gankit.images import save_grid
+
+    model = _load_model(args.model)
+    n = args.rows * args.cols
+    labels = None
+    if getattr(model, "num_classes", None):
+        labels = (np.arange(n) // args.cols) % model.num_classes
+        images = model.generate(labels, seed=args.seed)
+        row_labels = [int(labels[r * args.cols]) for r in range(args.rows)]
+    else:
+        images = model.generate(n, seed=args.seed)
+        row_labels = None
+    path = save_grid(images, args.out, rows=args.rows, cols=args.cols, labels=row_labels,
+                     seed=args.seed, model=type(model).__name__)
+    _progress(f"wrote {path} ({args.rows}x{args.cols})")
+    return 0
+
+
+# ----------------------------------------------------------------------------- evaluate
+def cmd_evaluate(args):
+    from pathlib import Path
+
+    from gankit import metrics
+
+    path = Path(args.source)
+    if path.is_dir() and not any(path.glob("*.keras")) and not (path / "checkpoints").is_dir():
+        from gankit.classifier import load_pretrained
+        from gankit.data import info, read_folder_arrays
+
+        channels = info(args.dataset).image_shape[-1]
+        images, _ = read_folder_arrays(path, info(args.dataset).image_shape[:2], channels)
+        classifier = load_pretrained(args.dataset)
+        mean, std = metrics.inception_score(images, classifier, seed=args.seed)
+        coverage = metrics.class_coverage(images, classifier)
+        result = {"source": str(path), "dataset": args.dataset, "n": len(images),
+                  "inception_score": round(mean, 4), "inception_score_std": round(std, 4),
+                  "frechet_distance": round(float(metrics.frechet_distance(
+                      metrics.reference_statistics(args.dataset, "test"), images, classifier)), 4),
+                  "classes_covered": int(coverage["covered"])}
+    else:
+        from gankit.metrics.summary import evaluate_generator
+
+        model = _load_model(path)
+        _progress(f"scoring {args.n} samples of {path} with the {args.dataset} LeNet")
+        result = {"source": str(path), **evaluate_generator(model, args.dataset, args.n, args.seed)}
+    for key, value in result.items():
+        if not isinstance(value, list):
+            print(f"{key:22s} {value}")
+    if args.json:
+        _json_dump(result, args.json)
+    return 0
+
+
+# ----------------------------------------------------------------------------- grade
+def cmd_grade(args):
+    from pathlib import Path
+
+    from gankit import grading
+
+    expect = {"dataset": args.dataset}
+    for key in ("rows", "cols"):
+        if getattr(args, key) is not None:
+            expect[key] = getattr(args, key)
+    if args.conditional:
+        expect["conditional"] = True
+        expect["labels_along"] = args.labels_along
+    path = Path(args.path)
+    if path.is_dir():
+        result = grading.grade_folder(path, pattern=args.pattern, expect=expect,
+                                      csv_path=args.csv or path / "grades.csv", progress=_progress)
+        _progress(result.summary_line())
+        counts = result.summary
+        return 0 if counts["passed"] == counts["total"] else 1
+    try:
+        report = grading.check_grid(path, expect=expect)
+    except grading.SubmissionError as e:
+        raise CLIError(str(e), code=2) from None
+    print(report.to_json() if args.json else report.summary())
+    return 0 if report.passed else 1
+
+
+# ----------------------------------------------------------------------------- study
+def cmd_study(args):
+    from pathlib import Path
+
+    from gankit import data, studies
+
+    model = _load_model(args.generator)
+    if not getattr(model, "num_classes", None):
+        raise CLIError("the retraining study needs a conditional generator (it labels its samples)")
+    real = data.load_arrays(args.dataset, "train")
+    test = data.load_arrays(args.dataset, "test")
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    kwargs = {"total": args.total, "epochs": args.epochs, "csv_path": out / "study.csv",
+              "seed": args.seed, "strategies": args.strategies}
+    if args.fractions:
+        kwargs["fractions"] = args.fractions
+    _progress(f"retraining study: {len(args.strategies)} strategies, total {args.total}, "
+              f"{args.epochs} epochs; results in {out / 'study.csv'} (resumable)")
+    studies.retraining_study(model, (real[0][:args.total], real[1][:args.total]), test, **kwargs)
+    studies.plot_study(out / "study.csv", out / "study.png")
+    _progress(f"wrote {out / 'study.csv'} and {out / 'study.png'}")
+    return 0
+
+
 # ----------------------------------------------------------------------------- demo
 def _demo_data(out):
     """Writes a grid of real samples of every dataset found offline; prints sizes and timings."""
@@ -104,6 +356,13 @@ def cmd_demo(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     _demo_data(out)
+    if args.epochs:
+        print()
+        result = train_run(args.model, "mnist", args.epochs, out / args.model,
+                           steps_per_epoch=args.steps_per_epoch, evaluate_n=10000)
+        print(f"grids {out / args.model / 'samples'}, GIF {out / args.model / 'progress.gif'}, "
+              f"loss curve {out / args.model / 'losses.png'}")
+        print(_summary_line(result) + f", {result['train_minutes_this_run']:.1f} min")
     return 0
 
 
@@ -121,21 +380,106 @@ def build_parser():
                        "dataset-fashion-mnist, prepared tfds), then online unless GANKIT_OFFLINE=1.")
     p.set_defaults(func=cmd_data)
 
+    from gankit.presets import PRESETS
+
+    preset_help = "; ".join(f"{name}: {p.description}" for name, p in PRESETS.items())
+    p = sub.add_parser("train", help="train a model preset, with grids, GIF, losses, checkpoints",
+                       description="Train a GAN preset on a dataset. Writes OUT/samples/epoch_*.png "
+                       "(layout embedded), OUT/progress.gif, OUT/losses.png, OUT/checkpoints/ and "
+                       "OUT/metrics.json. Running it again with the same OUT resumes from the latest "
+                       f"checkpoint. Presets: {preset_help}.")
+    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS), help="preset (default fast-cgan)")
+    p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
+    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--out", required=True, help="run directory (resumed when it has checkpoints)")
+    p.add_argument("--batch-size", type=int, default=None)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    p.add_argument("--steps-per-epoch", type=int, default=None)
+    p.add_argument("--keep", type=int, default=3, help="checkpoints to keep")
+    p.add_argument("--evaluate-n", type=int, default=2000,
+                   help="samples scored for metrics.json (0: skip)")
+    p.add_argument("--no-jit", action="store_true", help="disable XLA compilation")
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("sample", help="write a sample grid from a checkpoint",
+                       description="Write a rows x cols grid of samples (one class per row for "
+                       "conditional models) from a .keras checkpoint or a run directory.")
+    p.add_argument("model", help=".keras file or run directory")
+    p.add_argument("--out", required=True, help="PNG path")
+    p.add_argument("--rows", type=int, default=10)
+    p.add_argument("--cols", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_sample)
+
+    p = sub.add_parser("evaluate", help="IS / FD / conditional accuracy of a checkpoint or folder",
+                       description="Score a .keras checkpoint (or run directory) or a folder of "
+                       "images with the pretrained LeNet of --dataset: Inception Score, Frechet "
+                       "distance to the real test split and, for conditional models, accuracy.")
+    p.add_argument("source", help=".keras file, run directory or image folder")
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist", "colored_mnist"])
+    p.add_argument("--n", type=int, default=10000, help="samples to generate")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--json", help="also write the result to this JSON file")
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("grade", help="grade one sample grid or a class folder",
+                       description="Check a handed-in sample grid (layout, contrast, diversity, "
+                       "realism, Inception Score, class coverage or label accuracy). Exit code 0: "
+                       "passed, 1: failed, 2: unusable input. A folder is graded file by file into "
+                       "a CSV.")
+    p.add_argument("path", help="PNG/JPEG grid or a folder of submissions")
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
+    p.add_argument("--rows", type=int, default=None)
+    p.add_argument("--cols", type=int, default=None)
+    p.add_argument("--conditional", action="store_true", help="cells are labelled by row/column")
+    p.add_argument("--labels-along", default="rows", choices=["rows", "cols"])
+    p.add_argument("--pattern", default="**/*.png", help="folder mode: files to grade")
+    p.add_argument("--csv", default=None, help="folder mode: CSV path (default PATH/grades.csv)")
+    p.add_argument("--json", action="store_true", help="print the full JSON report")
+    p.set_defaults(func=cmd_grade)
+
+    p = sub.add_parser("study", help="the synthetic-vs-real retraining study (report 003)",
+                       description="Train LeNets on mixes of a conditional generator's samples and "
+                       "real digits (fixed total size), test on the real test set; CSV written "
+                       "cell by cell (an interrupted study resumes) and a plot.")
+    p.add_argument("--generator", required=True, help=".keras file or run directory")
+    p.add_argument("--out", required=True)
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
+    p.add_argument("--total", type=int, default=55000)
+    p.add_argument("--epochs", type=int, default=30)
+    p.add_argument("--fractions", type=float, nargs="+", default=None)
+    p.add_argument("--strategies", nargs="+", default=["mixed", "synthetic_then_real", "alternating"])
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=cmd_study)
+
     p = sub.add_parser("demo", help="the main demo (what `make demo` runs)",
                        description="Write grids of real samples of each offline dataset, then train "
                        "a conditional GAN on MNIST for a few CPU minutes and write its samples.")
     p.add_argument("--out", default="demo_out", help="output directory (default: demo_out)")
+    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS))
+    p.add_argument("--epochs", type=int, default=3, help="training epochs (0: data grids only)")
+    p.add_argument("--steps-per-epoch", type=int, default=None)
     p.set_defaults(func=cmd_demo)
     return parser
 
 
-def main(argv=None):
+def main(argv=None, quiet=True):
+    """Runs the command line; returns the exit code.
+
+    Args:
+        argv: arguments (default ``sys.argv[1:]``).
+        quiet: silence TensorFlow's start-up noise (unless ``--verbose``); tests running
+            several commands in one process pass ``False``.
+    """
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if quiet:  # before the parser is built: it imports the presets, hence TensorFlow
+        _quiet_tensorflow("--verbose" in argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    _quiet_tensorflow(args.verbose)
     try:
         return int(args.func(args) or 0)
     except CLIError as e:

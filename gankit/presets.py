@@ -1,0 +1,126 @@
+"""Named, measured training presets: a model, its optimizers and its data settings in one place.
+
+The command line (``gankit train --model NAME``), ``make demo`` and the benchmarks build their
+models here, so a preset means the same thing everywhere. Each entry says which seed report it
+follows; numbers in the descriptions were measured on the 2-core CPU this package is developed on.
+
+Example:
+
+```python
+import gankit
+
+preset = gankit.presets.get("cgan")
+model = preset.build(image_shape=(28, 28, 1), num_classes=10, seed=0)
+preset.compile(model)
+model.fit(gankit.data.load("mnist", batch_size=preset.batch_size, one_hot=True), epochs=5)
+```
+"""
+
+import dataclasses
+
+import keras
+
+from gankit import models, nets
+from gankit.nets.projection import compact_cgan_generator, projection_discriminator
+
+
+@dataclasses.dataclass(frozen=True)
+class Preset:
+    """A named recipe.
+
+    Attributes:
+        name: preset name (``gankit train --model NAME``).
+        description: what it is and where it comes from.
+        conditional: whether the model takes labels.
+        batch_size: default batch size.
+        dataset: default dataset.
+        builder: ``builder(image_shape, num_classes, seed) -> keras.Model`` (uncompiled).
+        compile_kwargs: ``callable() -> dict`` of fresh ``compile`` arguments (new optimizers).
+    """
+
+    name: str
+    description: str
+    conditional: bool
+    batch_size: int
+    dataset: str
+    builder: object
+    compile_kwargs: object
+
+    def build(self, image_shape=(28, 28, 1), num_classes=10, seed=None):
+        """Builds the (uncompiled) model for images of ``image_shape``."""
+        return self.builder(tuple(image_shape), num_classes, seed)
+
+    def compile(self, model, jit_compile=True, **overrides):
+        """Compiles ``model`` with this preset's optimizers and loss (``overrides`` win)."""
+        kwargs = {**self.compile_kwargs(), "jit_compile": jit_compile, **overrides}
+        model.compile(**kwargs)
+        return model
+
+
+def _adam(lr, beta_1=0.5, beta_2=0.999):
+    return keras.optimizers.Adam(lr, beta_1=beta_1, beta_2=beta_2)
+
+
+def _pair(lr_d, lr_g, **extra):
+    return lambda: {"d_optimizer": _adam(lr_d), "g_optimizer": _adam(lr_g), **extra}
+
+
+_PRESETS = [
+    Preset(
+        "gan", "MLP GAN, one hidden layer of 5000 units (report 000); Adam 2e-4 (the report's 0.02 "
+        "diverges here)", False, 64, "mnist",
+        lambda shape, k, seed: models.GAN(nets.mlp_generator(image_shape=shape),
+                                          nets.mlp_discriminator(image_shape=shape), seed=seed),
+        _pair(2e-4, 2e-4)),
+    Preset(
+        "dcgan", "DCGAN 128/64/32/1 filters, strides 1/2/1/2 (report 003); Adam 2e-4, beta1 0.5, "
+        "batch 100", False, 100, "mnist",
+        lambda shape, k, seed: models.GAN(nets.dcgan_generator(variant="003", image_shape=shape),
+                                          nets.dcgan_discriminator(variant="003", image_shape=shape),
+                                          seed=seed),
+        _pair(2e-4, 2e-4)),
+    Preset(
+        "lsgan", "DCGAN of report 002 trained with the least-squares loss (report 000's LSGAN)",
+        False, 64, "mnist",
+        lambda shape, k, seed: models.GAN(nets.dcgan_generator(variant="002", image_shape=shape),
+                                          nets.dcgan_discriminator(variant="002", image_shape=shape),
+                                          seed=seed),
+        _pair(2e-4, 2e-4, loss="lsgan")),
+    Preset(
+        "cgan", "conditional DCGAN of report 003, twice the filters, one-sided label smoothing 0.1 "
+        "(its best row of Table 1)", True, 100, "mnist",
+        lambda shape, k, seed: models.ConditionalGAN(
+            nets.cgan_generator(image_shape=shape, num_classes=k, filters=128),
+            nets.cgan_discriminator(image_shape=shape, num_classes=k, filters=64),
+            num_classes=k, seed=seed),
+        _pair(2e-4, 2e-4, label_smoothing=0.1)),
+    Preset(
+        "fast-cgan", "compact conditional DCGAN with a projection discriminator: gankit's CPU demo "
+        "preset (see benchmarks/tune_demo_cgan.py)", True, 64, "mnist",
+        lambda shape, k, seed: models.ConditionalGAN(
+            compact_cgan_generator(image_shape=shape, num_classes=k),
+            projection_discriminator(image_shape=shape, num_classes=k), num_classes=k, seed=seed),
+        _pair(2e-4, 2e-4)),
+    Preset(
+        "wgan-gp", "conditional WGAN-GP, MLP 256-512-1024 (report 002, Fashion-MNIST); 5 critic "
+        "steps, gradient penalty 10, Adam 1e-4 (0.5, 0.9)", True, 64, "fashion_mnist",
+        lambda shape, k, seed: models.WGANGP(
+            nets.wgan_generator(image_shape=shape, conditional=True, num_classes=k),
+            nets.wgan_critic(image_shape=shape, conditional=True, num_classes=k),
+            num_classes=k, seed=seed),
+        lambda: {"d_optimizer": _adam(1e-4, 0.5, 0.9), "g_optimizer": _adam(1e-4, 0.5, 0.9)}),
+]
+
+PRESETS = {p.name: p for p in _PRESETS}
+
+
+def get(name):
+    """The :class:`Preset` called ``name``; ``ValueError`` listing the valid names otherwise."""
+    if name not in PRESETS:
+        raise ValueError(f"unknown model preset {name!r}; valid presets: {', '.join(PRESETS)}")
+    return PRESETS[name]
+
+
+def names():
+    """Preset names, in the order they are documented."""
+    return list(PRESETS)

@@ -1,0 +1,149 @@
+"""The gankit command line end to end, on tiny settings."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from gankit import data
+from gankit.cli import main
+from gankit.images import save_grid
+
+
+def run_cli(*args, timeout=300):
+    """Runs ``python -m gankit ARGS`` in a fresh process; returns (code, stdout, stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "gankit", *map(str, args)], capture_output=True,
+                          text=True, timeout=timeout, env=_env())
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _env():
+    import os
+
+    env = dict(os.environ)
+    env.pop("TF_CPP_MIN_LOG_LEVEL", None)  # the CLI must be quiet on its own
+    env["GANKIT_OFFLINE"] = "1"
+    return env
+
+
+@pytest.fixture(scope="module")
+def trained_run(tmp_path_factory):
+    """A fast-cgan run of 1 epoch x 3 steps on 640 digits, made through the CLI in-process."""
+    out = tmp_path_factory.mktemp("run")
+    code = main(["train", "--model", "fast-cgan", "--epochs", "1", "--steps-per-epoch", "3",
+                 "--limit", "640", "--out", str(out), "--evaluate-n", "200", "--no-jit"],
+                quiet=False)
+    assert code == 0
+    return out
+
+
+def test_help_for_every_command():
+    code, out, _ = run_cli("--help")
+    assert code == 0
+    for command in ("train", "sample", "evaluate", "grade", "study", "data", "demo"):
+        assert command in out
+    for command in ("train", "sample", "evaluate", "grade", "study", "data", "demo"):
+        with pytest.raises(SystemExit) as exit_:
+            main([command, "--help"], quiet=False)
+        assert exit_.value.code == 0
+
+
+def test_train_writes_everything_and_resumes(trained_run, capsys):
+    out = trained_run
+    for name in ("samples/epoch_0001.png", "samples/epoch_0001.json", "progress.gif",
+                 "losses.png", "checkpoints/latest.json", "metrics.json"):
+        assert (out / name).exists(), name
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["model"] == "fast-cgan" and 0 <= metrics["conditional_accuracy"] <= 1
+    assert metrics["inception_score"] >= 1.0
+    code = main(["train", "--model", "fast-cgan", "--epochs", "2", "--steps-per-epoch", "3",
+                 "--limit", "640", "--out", str(out), "--evaluate-n", "0"], quiet=False)
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "resuming fast-cgan" in printed and "at epoch 1" in printed
+    assert "epoch 2/2" in printed and "epoch 1/2" not in printed
+    assert (out / "samples/epoch_0002.png").exists()
+
+
+def test_sample_and_evaluate_a_run(trained_run, tmp_path, capsys):
+    grid = tmp_path / "grid.png"
+    assert main(["sample", str(trained_run), "--out", str(grid), "--rows", "3", "--cols", "4"],
+                quiet=False) == 0
+    from gankit.images import read_grid
+
+    cells, layout = read_grid(grid)
+    assert cells.shape == (12, 28, 28, 1) and layout["labels"] == [0, 1, 2]
+    assert main(["evaluate", str(trained_run), "--n", "100", "--json", str(tmp_path / "e.json")],
+                quiet=False) == 0
+    assert "conditional_accuracy" in capsys.readouterr().out
+    assert json.loads((tmp_path / "e.json").read_text())["n"] == 100
+
+
+def test_evaluate_an_image_folder(tmp_path, capsys):
+    from PIL import Image
+
+    x, _ = data.load_arrays("mnist", "test")
+    for i in range(30):
+        Image.fromarray(x[i, ..., 0]).save(tmp_path / f"{i}.png")
+    assert main(["evaluate", str(tmp_path)], quiet=False) == 0
+    printed = capsys.readouterr().out
+    assert "inception_score" in printed and "frechet_distance" in printed
+
+
+@pytest.fixture(scope="module")
+def grids(tmp_path_factory):
+    root = tmp_path_factory.mktemp("grids")
+    x, y = data.load_arrays("mnist", "test")
+    picks = np.random.default_rng(0).permutation(len(x))[:100]
+    save_grid(x[picks], root / "real.png", rows=10, cols=10)
+    noise = np.random.default_rng(1).integers(0, 256, (100, 28, 28, 1), dtype=np.uint8)
+    save_grid(noise, root / "noise.png", rows=10, cols=10)
+    (root / "empty.png").write_bytes(b"")
+    return root
+
+
+def test_grade_exit_codes_and_one_line_errors(grids):
+    code, out, err = run_cli("grade", grids / "real.png")
+    assert code == 0, err
+    assert "PASSED" in out
+    code, out, err = run_cli("grade", grids / "noise.png")
+    assert code == 1 and "FAILED" in out and "realism" in out
+    code, out, err = run_cli("grade", grids / "empty.png")
+    assert code == 2
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    for noise in ("cuda", "oneDNN", "absl", "cpu_feature_guard"):
+        assert noise not in out + err
+
+
+def test_grade_a_folder_writes_a_csv(grids, tmp_path, capsys):
+    csv = tmp_path / "grades.csv"
+    code = main(["grade", str(grids), "--csv", str(csv)], quiet=False)
+    assert code == 1  # one noise grid fails, one file is unusable
+    text = csv.read_text()
+    assert text.count("\n") == 4  # header + 3 submissions
+    assert "3 submissions: 1 passed, 1 failed, 1 unusable" in capsys.readouterr().out
+
+
+def test_study_on_tiny_settings(trained_run, tmp_path):
+    code = main(["study", "--generator", str(trained_run), "--out", str(tmp_path), "--total", "200",
+                 "--epochs", "1", "--fractions", "0", "1", "--strategies", "mixed"], quiet=False)
+    assert code == 0
+    rows = (tmp_path / "study.csv").read_text().strip().splitlines()
+    assert len(rows) == 3  # header + two fractions
+    assert (tmp_path / "study.png").exists()
+
+
+def test_data_command_lists_sources(capsys):
+    assert main(["data"], quiet=False) == 0
+    printed = capsys.readouterr().out
+    assert "mnist" in printed and "fashion_mnist" in printed and "svhn" in printed
+
+
+def test_bad_input_is_one_line_not_a_traceback(tmp_path):
+    code, out, err = run_cli("sample", tmp_path / "missing.keras", "--out", tmp_path / "g.png")
+    assert code == 2
+    assert "does not exist" in err and "Traceback" not in err
+    code, _, err = run_cli("train", "--model", "nope", "--out", tmp_path)
+    assert code == 2 and "invalid choice" in err
