@@ -77,7 +77,6 @@ def time_gankit(name, jit, batch, steps, repeats):
 
 def time_torch(batch, steps, repeats):
     import torch
-
     from torch_dcgan import make_step
 
     torch.set_num_threads(os.cpu_count() or 1)
