@@ -95,12 +95,15 @@ _PRESETS = [
             num_classes=k, seed=seed),
         _pair(2e-4, 2e-4, label_smoothing=0.1)),
     Preset(
-        "fast-cgan", "compact conditional DCGAN with a projection discriminator: gankit's CPU demo "
-        "preset (see benchmarks/tune_demo_cgan.py)", True, 64, "mnist",
+        "fast-cgan", "compact conditional DCGAN (label as noise input and feature planes) with a "
+        "projection discriminator, hinge loss, Adam 1e-3: gankit's CPU demo preset, measured "
+        "with benchmarks/tune_demo_cgan.py (95% conditional accuracy after ~1,300 steps)",
+        True, 64, "mnist",
         lambda shape, k, seed: models.ConditionalGAN(
-            compact_cgan_generator(image_shape=shape, num_classes=k),
-            projection_discriminator(image_shape=shape, num_classes=k), num_classes=k, seed=seed),
-        _pair(2e-4, 2e-4)),
+            compact_cgan_generator(image_shape=shape, num_classes=k, filters=32),
+            projection_discriminator(image_shape=shape, num_classes=k, filters=32),
+            num_classes=k, seed=seed),
+        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10)),
     Preset(
         "wgan-gp", "conditional WGAN-GP, MLP 256-512-1024 (report 002, Fashion-MNIST); 5 critic "
         "steps, gradient penalty 10, Adam 1e-4 (0.5, 0.9)", True, 64, "fashion_mnist",

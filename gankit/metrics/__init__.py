@@ -41,12 +41,15 @@ from gankit.metrics.scores import (
     inception_score,
     inception_score_from_probs,
 )
+from gankit.metrics.summary import evaluate_generator
+from gankit.metrics.translation import label_preservation, translation_frechet_distance
 
 __all__ = [
     "class_coverage",
     "class_probabilities",
     "conditional_accuracy",
     "default_inception_weights",
+    "evaluate_generator",
     "feature_statistics",
     "frechet_distance",
     "frechet_distance_from_stats",
@@ -55,6 +58,8 @@ __all__ = [
     "inception_features",
     "inception_score",
     "inception_score_from_probs",
+    "label_preservation",
     "reference_statistics",
     "statistics",
+    "translation_frechet_distance",
 ]
