@@ -296,6 +296,10 @@ def save_grid(images, path, rows, cols, labels=None, seed=None, model=None, epoc
     try:
         with os.fdopen(fd, "wb") as f:
             picture.save(f, format="PNG", pnginfo=info)
+        # mkstemp creates 0600 files; a grid is an ordinary file (0666 less the umask)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, fspath)
     except BaseException:
         if os.path.exists(tmp):
