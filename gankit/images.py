@@ -380,7 +380,8 @@ def _cell_size(total, n, padding, border):
     return rest // n
 
 
-def _separator_mask(length, n, cell, padding, border):
+def separator_mask(length, n, cell, padding, border):
+    """Boolean mask along one axis of a grid: True on the padding lines between (and around) cells."""
     mask = np.zeros(length, dtype=bool)
     offset = padding if border else 0
     if border:
@@ -414,8 +415,8 @@ def _score(arr, rows, cols, candidate):
         constant_cols = np.all(flat == flat[:, :1], axis=1)
         left = int(constant_rows.sum() + constant_cols.sum())
         return (0, left > 0, not usual, left, 0, True)
-    ymask = _separator_mask(arr.shape[0], rows, h, p, border)
-    xmask = _separator_mask(arr.shape[1], cols, w, p, border)
+    ymask = separator_mask(arr.shape[0], rows, h, p, border)
+    xmask = separator_mask(arr.shape[1], cols, w, p, border)
     pixels = np.concatenate([arr[ymask].reshape(-1, arr.shape[-1]),
                              arr[:, xmask].reshape(-1, arr.shape[-1])])
     if pixels.size == 0 or not np.all(pixels == pixels[0]):
@@ -569,8 +570,8 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     cells = _cut(arr, rows, cols, h, w, p, b)
     pad_value = None
     if p > 0 and (b or rows > 1 or cols > 1):
-        ymask = _separator_mask(height, rows, h, p, b)
-        pixel = arr[ymask][0, 0] if ymask.any() else arr[:, _separator_mask(
+        ymask = separator_mask(height, rows, h, p, b)
+        pixel = arr[ymask][0, 0] if ymask.any() else arr[:, separator_mask(
             width, cols, w, p, b)][0, 0]
         pad_value = int(pixel[0]) if np.all(pixel == pixel[0]) else [int(v) for v in pixel]
     layout = {

@@ -53,22 +53,10 @@ def _embedded_layout(picture, limits, name):
     return layout
 
 
-def _separator_mask(length, n, cell, padding, border):
-    mask = np.zeros(length, dtype=bool)
-    start = padding if border else 0
-    if border:
-        mask[:padding] = True
-    for k in range(n):
-        end = start + k * (cell + padding) + cell
-        if k < n - 1 or border:
-            mask[end:end + padding] = True
-    return mask
-
-
 def _uniformity(grey, rows, cols, h, w, padding, border):
     """Fraction of separator pixels within 32 grey levels of their median (JPEG-tolerant)."""
-    ymask = _separator_mask(grey.shape[0], rows, h, padding, border)
-    xmask = _separator_mask(grey.shape[1], cols, w, padding, border)
+    ymask = _images.separator_mask(grey.shape[0], rows, h, padding, border)
+    xmask = _images.separator_mask(grey.shape[1], cols, w, padding, border)
     pixels = np.concatenate([grey[ymask].ravel(), grey[:, xmask].ravel()]).astype(np.int16)
     if pixels.size == 0:
         return 0.0
