@@ -249,9 +249,9 @@ def inception_feature_extractor(weights=None, image_size=299):
         if not path.is_file():
             raise FileNotFoundError(
                 f"InceptionV3 ImageNet weights not found at {path}. gankit never downloads them: "
-                f"on a machine with internet, download {INCEPTION_WEIGHTS_FILE} from "
-                "https://storage.googleapis.com/tensorflow/keras-applications/inception_v3/ "
-                f"and put it at {default_inception_weights()} (or pass weights=<path>)."
+                "on a machine with internet, run keras.applications.InceptionV3(include_top=False) "
+                f"once (Keras saves {INCEPTION_WEIGHTS_FILE}) and copy the file to "
+                f"{default_inception_weights()} (or pass weights=<path>)."
             )
         source = str(path)
     key = (source, image_size)
