@@ -21,6 +21,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit import losses
+from gankit.models.fitting import FitDefaults
 
 _SEED_KEY = "seed_generator_state_"
 
@@ -70,7 +71,7 @@ def _input_count(model):
     return len(inputs) if inputs else None
 
 
-class AdversarialModel(keras.Model):
+class AdversarialModel(FitDefaults, keras.Model):
     """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
 
     Subclasses set `d_steps` (discriminator updates per batch) and may add a term to the

@@ -13,6 +13,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit import losses
+from gankit.models.fitting import FitDefaults
 from gankit.models.image_pool import ImagePool
 
 __all__ = ["CycleGAN", "CYCLEGAN_LOSSES"]
@@ -60,7 +61,7 @@ def _shape(model, which):
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class CycleGAN(keras.Model):
+class CycleGAN(FitDefaults, keras.Model):
     """CycleGAN trained with ``fit`` on batches of unpaired ``(a_images, b_images)``.
 
     Per step, with ``lc = lambda_cycle`` and ``li = lambda_identity``:

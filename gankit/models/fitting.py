@@ -1,0 +1,51 @@
+"""What every gankit model adds around `keras.Model.fit`: default callbacks, no spurious warning.
+
+`fit` stays Keras' own. gankit models only put their default callbacks in front of the user's
+(`FitDefaults.default_fit_callbacks`) and, for `tf.data` input, pass `shuffle=False` to Keras:
+a `tf.data.Dataset` shuffles itself (gankit's pipelines do, seeded), and Keras' default
+`shuffle=True` would only print a warning that it is ignored, which looks like an error to a
+student.
+"""
+
+import inspect
+
+import keras
+import tensorflow as tf
+
+_FIT_PARAMETERS = tuple(inspect.signature(keras.Model.fit).parameters)[1:]  # without self
+
+
+class FitDefaults:
+    """Mixin for gankit's `keras.Model` subclasses; put it before `keras.Model` in the bases."""
+
+    def fit(self, *args, **kwargs):
+        """`keras.Model.fit`, with gankit's default callbacks in front of the given ones.
+
+        Takes exactly `keras.Model.fit`'s arguments. See `default_fit_callbacks`.
+        """
+        if len(args) > len(_FIT_PARAMETERS):
+            raise TypeError(f"fit() takes at most {len(_FIT_PARAMETERS)} positional arguments.")
+        arguments = dict(zip(_FIT_PARAMETERS, args))
+        for key in kwargs:
+            if key in arguments:
+                raise TypeError(f"fit() got multiple values for argument {key!r}.")
+        arguments.update(kwargs)
+        x = arguments.get("x")
+        if isinstance(x, tf.data.Dataset) and "shuffle" not in arguments:
+            arguments["shuffle"] = False
+        user_callbacks = list(arguments.get("callbacks") or [])
+        arguments["callbacks"] = self.default_fit_callbacks(x, user_callbacks) + user_callbacks
+        return super().fit(**arguments)
+
+    def default_fit_callbacks(self, x, callbacks):
+        """Callbacks that run before the user's in every `fit`.
+
+        Args:
+            x: the training data given to `fit`.
+            callbacks: the user's callbacks (a default is skipped when the user gave one of
+                the same kind, so that its settings win).
+
+        Returns:
+            A list of `keras.callbacks.Callback`.
+        """
+        return []
