@@ -53,6 +53,9 @@ _EXPORTS = {
     "GANCheckpoint": "gankit.callbacks",
     "HistoricalReplay": "gankit.callbacks",
     "LinearDecay": "gankit.callbacks",
+    "DivergenceGuard": "gankit.callbacks",
+    "TrainingDivergedError": "gankit.callbacks",
+    "TrainingAlarms": "gankit.callbacks",
     # evaluation
     "lenet": "gankit.classifier",
     "load_pretrained": "gankit.classifier",

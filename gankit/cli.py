@@ -136,17 +136,53 @@ class _EpochPrinter:
 
 
 # ----------------------------------------------------------------------------- train
+def _set_learning_rate(model, lr):
+    """Sets both optimizers' learning rate (a fresh or a resumed model)."""
+    for name in ("d_optimizer", "g_optimizer"):
+        optimizer = getattr(model, name, None)
+        if optimizer is not None:
+            optimizer.learning_rate = float(lr)
+
+
+def _check_same_architecture(model, preset, info, ckpt_dir):
+    """CLIError when the checkpoint in ``ckpt_dir`` is not a model of ``preset`` on this data."""
+    fresh = preset.build(info.image_shape, info.num_classes)
+    shapes = [tuple(w.shape) for w in model.weights]
+    expected = [tuple(w.shape) for w in fresh.weights]
+    if type(model) is not type(fresh) or shapes != expected:
+        raise CLIError(
+            f"{ckpt_dir} holds a checkpoint of another model ({type(model).__name__} with "
+            f"{len(shapes)} weight tensors) than preset {preset.name!r} on {info.name} "
+            f"({type(fresh).__name__} with {len(expected)}); use another --out, or the --model "
+            "and --dataset it was trained with")
+
+
+def _diverged_line(error, ckpt_dir):
+    """The one line ``gankit train`` prints when training diverged."""
+    if error.checkpoint:
+        where = (f"the last good checkpoint is {error.checkpoint} (epoch {error.checkpoint_epoch})"
+                 "; run the same command again to resume from it, with a lower --lr")
+    else:
+        where = (f"no checkpoint was written in {ckpt_dir}; run again with a lower --lr "
+                 "(it starts over)")
+    return f"{error.headline}; no checkpoint, grid or metrics were written from it; {where}"
+
+
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
-              steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000):
+              steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None,
+              alarms=True):
     """Trains a preset with sample grids, GIF, loss curve and checkpoints in ``out``.
 
-    Resumes from ``out/checkpoints`` when it holds a checkpoint. Returns the metrics dict that is
-    also written to ``out/metrics.json``.
+    Resumes from ``out/checkpoints`` when it holds a checkpoint (the newest loadable one;
+    unloadable ones are skipped with a printed line). Training stops at the first NaN/inf loss
+    or weight (``DivergenceGuard``) with a one-line ``CLIError``, the last good checkpoint kept;
+    ``TrainingAlarms`` prints a warning when the discriminator saturates or the classes collapse.
+    Returns the metrics dict that is also written to ``out/metrics.json`` (with the alarms).
     """
     from pathlib import Path
 
     from gankit import callbacks, data, presets
-    from gankit.callbacks import GANCheckpoint
+    from gankit.callbacks import GANCheckpoint, TrainingDivergedError, nonfinite_variables
 
     preset = presets.get(preset_name)
     dataset = dataset or preset.dataset
@@ -155,32 +191,49 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
     ckpt_dir = out / "checkpoints"
     start_epoch = 0
     if GANCheckpoint.latest(ckpt_dir):
-        model, start_epoch = callbacks.resume(ckpt_dir)
+        model, start_epoch = callbacks.resume(ckpt_dir, on_skip=lambda m: _progress(f"warning: {m}"))
+        _check_same_architecture(model, preset, info, ckpt_dir)
         _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
     else:
         model = preset.build(info.image_shape, info.num_classes, seed=seed)
         preset.compile(model, jit_compile=jit_compile)
+    if lr is not None:
+        _set_learning_rate(model, lr)
     batch_size = batch_size or preset.batch_size
     ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
                    drop_remainder=True, limit=limit)
+    from gankit.metrics.summary import SCORED_DATASETS
+
+    alarm = callbacks.TrainingAlarms(
+        classifier=dataset if dataset in SCORED_DATASETS else None, seed=seed,
+        report=lambda line: _progress(f"warning: {line}"))
     started = time.perf_counter()
     if start_epoch < epochs:
         _progress(f"training {preset_name} on {dataset} for epochs {start_epoch + 1}..{epochs} "
                   f"(batch {batch_size}); output in {out}")
-        model.fit(ds, epochs=epochs, initial_epoch=start_epoch, steps_per_epoch=steps_per_epoch,
-                  verbose=0, shuffle=False, callbacks=[
-                      callbacks.SampleGrid(out / "samples", rows=10, cols=10, seed=seed),
-                      callbacks.ProgressGif(out / "progress.gif", frames_from=out / "samples"),
-                      callbacks.LossCurve(out / "losses.png"),
-                      GANCheckpoint(ckpt_dir, keep=keep),
-                      _EpochPrinter(epochs),
-                  ])
+        try:
+            model.fit(ds, epochs=epochs, initial_epoch=start_epoch,
+                      steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False, callbacks=[
+                          callbacks.SampleGrid(out / "samples", rows=10, cols=10, seed=seed),
+                          callbacks.ProgressGif(out / "progress.gif", frames_from=out / "samples"),
+                          callbacks.LossCurve(out / "losses.png"),
+                          GANCheckpoint(ckpt_dir, keep=keep),
+                          *([alarm] if alarms else []),
+                          _EpochPrinter(epochs),
+                      ])
+        except TrainingDivergedError as e:
+            raise CLIError(_diverged_line(e, ckpt_dir), code=1) from None
     else:
         _progress(f"{out} already holds {start_epoch} epochs; nothing to train")
+    bad = nonfinite_variables(model, limit=1)
+    if bad:  # the guard stops such a run first; never score or record a diverged model
+        raise CLIError(f"the model holds non-finite weights ({bad[0]}); metrics.json not written; "
+                       f"resume from an earlier checkpoint in {ckpt_dir} with a lower --lr", code=1)
     minutes = (time.perf_counter() - started) / 60
     result = {"model": preset_name, "dataset": dataset, "epochs": epochs,
-              "train_minutes_this_run": round(minutes, 2)}
-    if dataset in ("mnist", "fashion_mnist", "colored_mnist") and evaluate_n:
+              "train_minutes_this_run": round(minutes, 2),
+              "alarms": [a["message"] for a in alarm.alarms]}
+    if dataset in SCORED_DATASETS and evaluate_n:
         from gankit.metrics.summary import evaluate_generator
 
         result.update(evaluate_generator(model, dataset, n=evaluate_n, seed=seed))
@@ -190,7 +243,8 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
 
 def cmd_train(args):
     result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size, args.seed,
-                       args.limit, args.steps_per_epoch, not args.no_jit, args.keep, args.evaluate_n)
+                       args.limit, args.steps_per_epoch, not args.no_jit, args.keep, args.evaluate_n,
+                       lr=args.lr, alarms=not args.no_alarms)
     _progress(_summary_line(result))
     return 0
 
@@ -387,7 +441,11 @@ def build_parser():
                        description="Train a GAN preset on a dataset. Writes OUT/samples/epoch_*.png "
                        "(layout embedded), OUT/progress.gif, OUT/losses.png, OUT/checkpoints/ and "
                        "OUT/metrics.json. Running it again with the same OUT resumes from the latest "
-                       f"checkpoint. Presets: {preset_help}.")
+                       "loadable checkpoint. Training stops at the first NaN/inf loss or weight "
+                       "(exit code 1, nothing written from the bad weights): run it again, with a "
+                       "lower --lr, to resume from the last good checkpoint. A warning is printed "
+                       "(and kept in metrics.json) when the discriminator saturates or the "
+                       f"generated classes collapse. Presets: {preset_help}.")
     p.add_argument("--model", default="fast-cgan", choices=list(PRESETS), help="preset (default fast-cgan)")
     p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
     p.add_argument("--epochs", type=int, default=5)
@@ -400,6 +458,11 @@ def build_parser():
     p.add_argument("--evaluate-n", type=int, default=2000,
                    help="samples scored for metrics.json (0: skip)")
     p.add_argument("--no-jit", action="store_true", help="disable XLA compilation")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate of both optimizers (default: the preset's; on a resumed "
+                   "run it replaces the checkpoint's, e.g. lower it after a divergence)")
+    p.add_argument("--no-alarms", action="store_true",
+                   help="do not check for a saturated discriminator or collapsed classes")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("sample", help="write a sample grid from a checkpoint",

@@ -5,6 +5,10 @@
 * `LossCurve`: every logged value against the epoch, as a PNG and a JSON history.
 * `GANCheckpoint` and `resume`: whole-model `.keras` checkpoints and resuming from them.
 * `HistoricalReplay`: training now and then against older snapshots of the opponent.
+* `DivergenceGuard`: stops at the first NaN/inf loss or weight (on by default in gankit
+  models' `fit`), raising `TrainingDivergedError`.
+* `TrainingAlarms`: warns once when the discriminator saturates or the generated classes
+  collapse (on in `gankit train`).
 
 Example:
 
@@ -20,7 +24,9 @@ gan.fit(ds, epochs=20, callbacks=[
 ```
 """
 
+from gankit.callbacks.alarms import TrainingAlarms, TrainingAlarmWarning
 from gankit.callbacks.checkpoint import GANCheckpoint, resume
+from gankit.callbacks.guard import DivergenceGuard, TrainingDivergedError, nonfinite_variables
 from gankit.callbacks.panels import TranslationPanel, translation_panel
 from gankit.callbacks.progress import LossCurve, ProgressGif, make_gif
 from gankit.callbacks.replay import HistoricalReplay
@@ -28,15 +34,20 @@ from gankit.callbacks.samples import SampleGrid
 from gankit.callbacks.schedule import LinearDecay, linear_decay_factor
 
 __all__ = [
+    "DivergenceGuard",
     "GANCheckpoint",
     "HistoricalReplay",
     "LinearDecay",
     "LossCurve",
     "ProgressGif",
     "SampleGrid",
+    "TrainingAlarmWarning",
+    "TrainingAlarms",
+    "TrainingDivergedError",
     "TranslationPanel",
     "linear_decay_factor",
     "make_gif",
+    "nonfinite_variables",
     "resume",
     "translation_panel",
 ]

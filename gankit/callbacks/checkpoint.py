@@ -3,8 +3,17 @@
 import json
 import os
 import re
+import warnings
 
 import keras
+
+from gankit.callbacks.guard import (
+    TrainingDivergedError,
+    describe_nonfinite,
+    model_parts,
+    nonfinite_variables,
+    refuse_nonfinite,
+)
 
 _CKPT = re.compile(r"^ckpt_epoch_(\d+)\.keras$")
 LATEST = "latest.json"
@@ -73,15 +82,22 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.save_on_train_end = save_on_train_end
         self._last_epoch = None
         self._last_saved = None
+        self._warned = False
 
     def path_for(self, epoch):
         """Checkpoint path for a 1-based epoch number."""
         return os.path.join(self.directory, f"ckpt_epoch_{int(epoch):04d}.keras")
 
     def save(self, epoch):
-        """Saves the model as the checkpoint of 1-based `epoch` now; returns its path."""
-        os.makedirs(self.directory, exist_ok=True)
+        """Saves the model as the checkpoint of 1-based `epoch` now; returns its path.
+
+        Raises:
+            TrainingDivergedError: if a weight or optimizer variable is NaN or infinite
+                (nothing is written, nothing is deleted).
+        """
         path = self.path_for(epoch)
+        refuse_nonfinite(self.model, f"checkpoint {path}", optimizers=True)
+        os.makedirs(self.directory, exist_ok=True)
         tmp = os.path.join(self.directory, f".tmp-{os.getpid()}-{os.path.basename(path)}")
         try:
             self.model.save(tmp)
@@ -107,15 +123,23 @@ class GANCheckpoint(keras.callbacks.Callback):
             except FileNotFoundError:
                 pass
 
+    def _save_or_warn(self, epoch):
+        try:
+            self.save(epoch)
+        except TrainingDivergedError as err:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(f"GANCheckpoint: {err}", RuntimeWarning, stacklevel=3)
+
     def on_epoch_end(self, epoch, logs=None):
         self._last_epoch = epoch + 1
         if (epoch + 1) % self.every == 0:
-            self.save(epoch + 1)
+            self._save_or_warn(epoch + 1)
 
     def on_train_end(self, logs=None):
         if (self.save_on_train_end and self._last_epoch is not None
                 and self._last_saved != self._last_epoch):
-            self.save(self._last_epoch)
+            self._save_or_warn(self._last_epoch)
 
     @staticmethod
     def latest(directory):
@@ -146,19 +170,41 @@ class GANCheckpoint(keras.callbacks.Callback):
         return path, epoch
 
 
-def resume(directory, custom_objects=None, compile=True):
-    """Loads the newest checkpoint written by `GANCheckpoint`.
+def _first_line(err):
+    text = str(err).strip()
+    return f"{type(err).__name__}: {text.splitlines()[0]}" if text else type(err).__name__
+
+
+def _candidates(directory):
+    """Checkpoints to try, newest first: `latest()`, then the older finished ones."""
+    found = GANCheckpoint.latest(directory)
+    if found is None:
+        return []
+    path, epoch = found
+    older = [(p, e) for e, p in reversed(_checkpoints(directory)) if e < epoch]
+    return [(path, epoch)] + older
+
+
+def resume(directory, custom_objects=None, compile=True, on_skip=None):
+    """Loads the newest loadable checkpoint written by `GANCheckpoint`.
+
+    The newest checkpoint (see `GANCheckpoint.latest`) is tried first; one that cannot be
+    loaded (a truncated or corrupt file, a class Keras does not know) or that holds non-finite
+    weights (a run that diverged before gankit refused to save those) is skipped, saying
+    which and why, and the next older one is tried. Nothing is deleted.
 
     Args:
         directory: checkpoint folder.
         custom_objects: extra objects for `keras.models.load_model` (your own layers or nets).
         compile: whether to restore the compiled state (optimizers included).
+        on_skip: called with one line per skipped checkpoint; default: `warnings.warn`.
 
     Returns:
         `(model, initial_epoch)`: pass `initial_epoch` to `fit` to continue.
 
     Raises:
         FileNotFoundError: if the folder has no checkpoint.
+        ValueError: if no checkpoint in it can be loaded (the message lists why, file by file).
 
     Example:
 
@@ -169,10 +215,28 @@ def resume(directory, custom_objects=None, compile=True):
     """
     import gankit.models  # noqa: F401  (registers the model classes for deserialisation)
 
-    found = GANCheckpoint.latest(directory)
-    if found is None:
+    if on_skip is None:
+        def on_skip(message):
+            warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+    candidates = _candidates(os.fspath(directory))
+    if not candidates:
         raise FileNotFoundError(
             f"No checkpoint (ckpt_epoch_*.keras) in {os.fspath(directory)!r} to resume from.")
-    path, epoch = found
-    model = keras.models.load_model(path, custom_objects=custom_objects, compile=compile)
-    return model, epoch
+    skipped = []
+    for path, epoch in candidates:
+        try:
+            model = keras.models.load_model(path, custom_objects=custom_objects,
+                                            compile=compile)
+        except Exception as err:  # Keras raises many types for a bad file  # noqa: BLE001
+            reason = f"cannot be loaded ({_first_line(err)})"
+        else:
+            bad = nonfinite_variables(*model_parts(model, optimizers=compile))
+            if not bad:
+                return model, epoch
+            reason = f"holds non-finite values in {describe_nonfinite(bad)}"
+        skipped.append(f"{os.path.basename(path)} {reason}")
+        on_skip(f"resume: skipping {path}: it {reason}; trying an older checkpoint.")
+    raise ValueError(
+        f"No checkpoint in {os.fspath(directory)!r} can be resumed from: "
+        + "; ".join(skipped) + ". Start a new run in another folder.")

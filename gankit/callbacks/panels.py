@@ -6,10 +6,13 @@ the reconstructions (translated back) and one of the identity mappings.
 """
 
 import os
+import warnings
 
 import keras
 import numpy as np
 from PIL import Image, ImageDraw
+
+from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
 
 __all__ = ["translation_panel", "panel_rows", "TranslationPanel"]
 
@@ -139,7 +142,8 @@ def translation_panel(model, images_a, images_b, path, names=("A", "B"), cell_si
 class TranslationPanel(keras.callbacks.Callback):
     """Writes a translation panel of fixed test images every ``every`` epochs.
 
-    Files are ``{directory}/panel_epoch_{epoch:03d}.png`` (1-based epoch).
+    Files are ``{directory}/panel_epoch_{epoch:03d}.png`` (1-based epoch). No panel is written
+    from non-finite (NaN/inf) weights: that epoch is skipped with a warning.
 
     Args:
         directory: output folder (created if needed).
@@ -168,6 +172,7 @@ class TranslationPanel(keras.callbacks.Callback):
         self.every = int(every)
         self.names = names
         self.paths = []
+        self._warned = False
 
     def on_train_begin(self, logs=None):
         self._last_epoch = self.params.get("epochs") if self.params else None
@@ -177,5 +182,12 @@ class TranslationPanel(keras.callbacks.Callback):
         if (epoch + 1) % self.every and (last is None or epoch + 1 != last):
             return
         path = os.path.join(self.directory, f"panel_epoch_{epoch + 1:03d}.png")
+        try:
+            refuse_nonfinite(self.model, f"translation panel {path}")
+        except TrainingDivergedError as err:
+            if not self._warned:
+                self._warned = True
+                warnings.warn(f"TranslationPanel: {err}", RuntimeWarning, stacklevel=2)
+            return
         translation_panel(self.model, self.images_a, self.images_b, path, names=self.names)
         self.paths.append(path)

@@ -3,11 +3,13 @@
 import inspect
 import json
 import os
+import warnings
 
 import keras
 import numpy as np
 
 from gankit import images
+from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
 
 
 def latent_dim_of(model):
@@ -124,6 +126,7 @@ class SampleGrid(keras.callbacks.Callback):
         self.noise = None
         self.labels = None
         self.written = []
+        self._warned = False
 
     def path_for(self, epoch):
         """The PNG path for a 1-based epoch number."""
@@ -142,12 +145,20 @@ class SampleGrid(keras.callbacks.Callback):
         self._prepare()
 
     def write(self, epoch):
-        """Writes the grid for a 1-based `epoch` now and returns its path."""
+        """Writes the grid for a 1-based `epoch` now and returns its path.
+
+        Raises:
+            TrainingDivergedError: if the model's weights (or the images) are not finite.
+        """
         if self.noise is None:
             self._prepare()
-        fake = generate_from_noise(self.model, self.noise, self.labels)
-        row_labels = None if self.labels is None else self.labels[::self.cols].tolist()
         path = self.path_for(epoch)
+        refuse_nonfinite(self.model, f"sample grid {path}")
+        fake = generate_from_noise(self.model, self.noise, self.labels)
+        if not np.isfinite(fake).all():
+            raise TrainingDivergedError(f"Not writing sample grid {path}: the generator made "
+                                        "non-finite pixels (training diverged).")
+        row_labels = None if self.labels is None else self.labels[::self.cols].tolist()
         images.save_grid(fake, path, self.rows, self.cols, labels=row_labels, seed=self.seed,
                          model=self.model, epoch=int(epoch), padding=self.padding,
                          pad_value=self.pad_value)
@@ -162,4 +173,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         if (epoch + 1) % self.every == 0:
-            self.write(epoch + 1)
+            try:
+                self.write(epoch + 1)
+            except TrainingDivergedError as err:
+                if not self._warned:
+                    self._warned = True
+                    warnings.warn(f"SampleGrid: {err}", RuntimeWarning, stacklevel=2)

@@ -46,6 +46,9 @@ class FitDefaults:
                 the same kind, so that its settings win).
 
         Returns:
-            A list of `keras.callbacks.Callback`.
+            A list of `keras.callbacks.Callback`: a `gankit.callbacks.DivergenceGuard` (stops
+            at the first NaN/inf loss or weight), unless the user passed one.
         """
-        return []
+        from gankit.callbacks.guard import default_guard  # lazy: callbacks build on models
+
+        return default_guard(callbacks)
