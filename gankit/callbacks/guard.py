@@ -48,17 +48,37 @@ def _is_float_variable(variable):
     return keras.backend.standardize_dtype(variable.dtype).startswith(("float", "bfloat"))
 
 
+_NETWORKS = ("generator", "discriminator", "generator_ab", "generator_ba", "discriminator_a",
+             "discriminator_b")
+
+
 def _variables(obj):
-    """The float variables of a model, optimizer or list of them: `[(name, variable)]`."""
+    """The float variables of a model, optimizer or list of them: `[(name, variable)]`.
+
+    Variables of a gankit model's networks are named after the network
+    (`"generator/hidden/kernel"`), optimizer variables after the optimizer.
+    """
     if obj is None:
         return []
     if isinstance(obj, (list, tuple)):
         return [item for part in obj for item in _variables(part)]
-    variables = getattr(obj, "variables", None) or []
+    prefix = {}
+    for attr in _NETWORKS:
+        net = getattr(obj, attr, None)
+        if isinstance(net, keras.layers.Layer):
+            for variable in net.variables:
+                prefix.setdefault(id(variable), attr)
+    if isinstance(obj, keras.optimizers.Optimizer):
+        owner = getattr(obj, "name", "optimizer")
+    else:
+        owner = None
     out = []
-    for variable in variables:
+    for variable in getattr(obj, "variables", None) or []:
         if _is_float_variable(variable):
             name = getattr(variable, "path", None) or getattr(variable, "name", "?")
+            head = prefix.get(id(variable), owner)
+            if head and not name.startswith(f"{head}/"):
+                name = f"{head}/{name}"
             out.append((name, variable))
     return out
 

@@ -129,6 +129,38 @@ def _save_cache(name, key, arrays):
         log.warning("could not write the gankit dataset cache (%s): %s", sources.cache_dir(), e)
 
 
+def _read_cache(name, split, path):
+    """The cached arrays of ``name``/``split`` in ``path``, or None when it must be rebuilt.
+
+    A cache file that cannot be read (truncated, not a zip, missing arrays) or whose arrays do
+    not look like the dataset (shape, dtype, length, labels, known per-class counts) is
+    reported with a warning and rebuilt from the source by the caller; the cache is only a copy.
+    """
+    try:
+        images, labels = readers.load_npz(path)
+    except Exception as e:  # zipfile.BadZipFile, EOFError, ValueError, KeyError, OSError...
+        log.warning("rebuilding the unreadable gankit cache file %s (%s: %s)", path,
+                    type(e).__name__, e)
+        return None
+    expected = info(name)
+    problem = None
+    if images.dtype != "uint8" or images.ndim != 4:
+        problem = f"images are {images.dtype} of shape {images.shape}, expected uint8 NHWC"
+    elif name != "horse2zebra" and tuple(images.shape[1:]) != tuple(expected.image_shape):
+        problem = f"images have shape {images.shape[1:]}, expected {expected.image_shape}"
+    elif labels.ndim != 1 or len(labels) != len(images):
+        problem = f"{len(labels)} labels of shape {labels.shape} for {len(images)} images"
+    elif len(labels) and (labels.min() < 0 or labels.max() >= expected.num_classes):
+        problem = f"labels outside 0..{expected.num_classes - 1}"
+    elif (name, split) in integrity.CLASS_COUNTS and (
+            integrity.class_counts(labels) != integrity.CLASS_COUNTS[(name, split)]):
+        problem = "per-class counts differ from the official dataset"
+    if problem:
+        log.warning("rebuilding the gankit cache file %s: %s", path, problem)
+        return None
+    return images, labels
+
+
 def _read_source(name, located):
     if located.source.read is None:  # image folders (horse2zebra)
         from gankit.data.folders import read_folder_arrays
@@ -145,7 +177,9 @@ def load_arrays(name, split="train", download=None, seed=0, cache=True):
     Sources are tried in order (``$GANKIT_DATA_DIR``, Keras cache, offline packages, online).
     MNIST and Fashion-MNIST are verified against their known per-class counts and checksum on
     first load; the verified arrays are then cached as ``.npz`` under ``$GANKIT_CACHE_DIR``
-    (default ``~/.cache/gankit``), so later loads take a fraction of a second.
+    (default ``~/.cache/gankit``), so later loads take a fraction of a second. A cache file that
+    is unreadable or does not look like the dataset (shape, dtype, labels, class counts) is
+    rebuilt from the source, with a logged warning.
 
     Args:
         name: ``"mnist"``, ``"fashion_mnist"``, ``"colored_mnist"``, ``"svhn"`` or ``"horse2zebra"``.
@@ -177,10 +211,9 @@ def load_arrays(name, split="train", download=None, seed=0, cache=True):
     key = _cache_key(located)
     path = _cache_path(name, split, key)
     if cache and path.exists():
-        try:
-            return readers.load_npz(path)
-        except (OSError, ValueError, KeyError) as e:
-            log.warning("ignoring unreadable cache file %s: %s", path, e)
+        cached = _read_cache(name, split, path)
+        if cached is not None:
+            return cached
     arrays = _read_source(name, located)
     for s, (x, y) in arrays.items():
         integrity.verify(name, s, x, y, source=str(located))
@@ -197,7 +230,9 @@ def _colored_mnist(split, download, seed, cache):
     key = _cache_key(located, extra=f"colored-{split_seed}")
     path = _cache_path("colored_mnist", split, key)
     if cache and path.exists():
-        return readers.load_npz(path)
+        cached = _read_cache("colored_mnist", split, path)
+        if cached is not None:
+            return cached
     digits, labels = load_arrays("mnist", split, download=download, cache=cache)
     images = colorize(digits, seed=split_seed)
     if cache:
