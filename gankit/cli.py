@@ -185,6 +185,8 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
     from gankit.callbacks import GANCheckpoint, TrainingDivergedError, nonfinite_variables
 
     preset = presets.get(preset_name)
+    if lr is not None and not lr > 0:
+        raise CLIError(f"--lr must be a positive number, got {lr}")
     dataset = dataset or preset.dataset
     info = data.info(dataset)
     out = Path(out)
