@@ -151,3 +151,24 @@ def test_alarm_arguments_are_checked():
     alarms.set_model(_saturated_gan())
     with pytest.raises(ValueError, match="classifier takes images of shape"):
         alarms.on_train_begin()
+
+
+def test_cli_prints_the_alarm_and_keeps_it_in_metrics_json(tmp_path, capsys, monkeypatch):
+    import json
+
+    from gankit import callbacks
+    from gankit.cli import main
+
+    class EagerAlarms(TrainingAlarms):  # judge at once and ask for more classes than exist
+        def __init__(self, **kwargs):
+            super().__init__(**{**kwargs, "warmup_steps": 0, "min_classes": 11})
+
+    monkeypatch.setattr(callbacks, "TrainingAlarms", EagerAlarms)
+    out = tmp_path / "run"
+    assert main(["train", "--model", "fast-cgan", "--epochs", "1", "--steps-per-epoch", "1",
+                 "--limit", "64", "--out", str(out), "--evaluate-n", "0", "--no-jit"],
+                quiet=False) == 0
+    printed = capsys.readouterr().out
+    assert "warning: Training alarm at epoch 1: the generated classes collapsed" in printed
+    alarms = json.loads((out / "metrics.json").read_text())["alarms"]
+    assert len(alarms) == 1 and "generated classes collapsed" in alarms[0]

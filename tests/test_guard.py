@@ -216,6 +216,7 @@ def test_cli_train_diverges_with_one_line_and_resumes_from_the_good_checkpoint(t
     out = tmp_path / "run"
     assert _train(out, "--epochs", "1") == 0
     metrics = (out / "metrics.json").read_text()
+    assert json.loads(metrics)["alarms"] == []
     capsys.readouterr()
     assert _train(out, "--epochs", "2", "--lr", "1e6") == 1
     captured = capsys.readouterr()
@@ -236,3 +237,20 @@ def test_cli_train_diverges_with_one_line_and_resumes_from_the_good_checkpoint(t
     assert "epoch 2/2" in printed
     model, epoch = callbacks.resume(out / "checkpoints")
     assert epoch == 2 and _finite(model)
+
+
+@pytest.mark.filterwarnings("ignore:ProgressGif")
+def test_cli_writes_nothing_from_nan_weights_even_without_the_guard(tmp_path, capsys,
+                                                                    monkeypatch):
+    from gankit.callbacks import guard
+
+    monkeypatch.setattr(guard, "default_guard", lambda given: [])  # defence in depth only
+    out = tmp_path / "run"
+    with pytest.warns(RuntimeWarning, match="Not writing"):
+        code = _train(out, "--epochs", "2", "--lr", "1e6")
+    assert code == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gankit train: error: the model holds non-finite weights")
+    assert "metrics.json not written" in err and len(err.splitlines()) == 1
+    assert not (out / "metrics.json").exists()
+    assert not list(out.glob("checkpoints/*.keras")) and not list(out.glob("samples/*.png"))
