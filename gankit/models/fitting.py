@@ -12,6 +12,8 @@ import inspect
 import keras
 import tensorflow as tf
 
+from gankit.data import epochs
+
 _FIT_PARAMETERS = tuple(inspect.signature(keras.Model.fit).parameters)[1:]  # without self
 
 
@@ -48,4 +50,4 @@ class FitDefaults:
         Returns:
             A list of `keras.callbacks.Callback`.
         """
-        return []
+        return epochs.epoch_callbacks(x, callbacks)  # seeded gankit data: order from the epoch
