@@ -96,9 +96,11 @@ def set_epoch(ds, epoch, steps_per_epoch=None):
         ds: a dataset made by `gankit.data` (`load`, `from_arrays`, `unpaired`, `image_folder`),
             or derived from one.
         epoch: the epoch (0 for the first).
-        steps_per_epoch: batches per epoch; needed by `repeat=True` pipelines, whose one
+        steps_per_epoch: batches taken per epoch; needed by `repeat=True` pipelines, whose one
             iterator runs across epochs (`fit(..., steps_per_epoch=...)`): epoch `epoch` then
-            starts at batch `epoch * steps_per_epoch` of the endless stream.
+            starts at batch `epoch * steps_per_epoch` of the endless stream. Unbatched
+            `repeat=True` pipelines (batched later by you) start at pass `epoch` instead, which
+            is exact only when an epoch is one pass.
 
     Returns:
         The number of gankit pipelines set (0: `ds` has no seeded shuffle).
@@ -125,7 +127,9 @@ class SetEpoch(keras.callbacks.Callback):
     gankit's models add it to every `fit` on their own; give it to a plain `keras.Model` that
     trains on a gankit pipeline. Keras creates the iterator of an epoch after `on_epoch_begin`
     (and, with `steps_per_epoch` and a `repeat=True` pipeline, one iterator for all epochs of a
-    `fit` call, which then starts at batch `initial_epoch * steps_per_epoch`).
+    `fit` call, which then starts at batch `initial_epoch * steps_per_epoch`; with
+    `compile(steps_per_execution=n)`, an epoch takes `steps_per_epoch` rounded up to a multiple of
+    `n` batches from such a stream, and this callback counts them that way).
 
     Args:
         dataset: the training data given to `fit`.
@@ -145,6 +149,11 @@ class SetEpoch(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         steps = (self.params or {}).get("steps")
+        if steps:
+            # Keras runs `steps_per_execution` batches per call, whole calls only: an epoch of
+            # an endless stream takes ceil(steps / per_call) calls of per_call batches.
+            per_call = max(1, int(getattr(self.model, "steps_per_execution", 1) or 1))
+            steps = -(-int(steps) // per_call) * per_call
         for state in self._states:
             state.set(epoch, steps)
 
