@@ -208,3 +208,30 @@ def test_cli_train_resumed_ends_where_uninterrupted_run_ends(tmp_path, steps_per
     assert main([*args, "--epochs", "1", "--out", str(tmp_path / "resumed")]) == 0
     assert main([*args, "--epochs", "2", "--out", str(tmp_path / "resumed")]) == 0
     assert_same(final_weights(tmp_path / "resumed"), final_weights(tmp_path / "straight"))
+
+
+def test_plain_keras_model_resumes_exactly_with_the_set_epoch_callback(tmp_path):
+    def data():
+        images = np.random.default_rng(0).integers(0, 256, (32, 4, 4, 1), dtype=np.uint8)
+        return gankit.data.from_arrays(images, np.arange(32) % 3, batch_size=4, seed=0)
+
+    def model():
+        keras.utils.set_random_seed(0)
+        m = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
+        m.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
+        return m
+
+    def fit(m, ds, **kwargs):
+        m.fit(ds, verbose=0, shuffle=False, callbacks=[gankit.data.SetEpoch(ds)], **kwargs)
+
+    straight = model()
+    fit(straight, data(), epochs=2)
+    first = model()
+    fit(first, data(), epochs=1)
+    first.save(tmp_path / "plain.keras")
+    resumed = keras.models.load_model(tmp_path / "plain.keras")
+    fit(resumed, data(), epochs=2, initial_epoch=1)
+    assert_same([np.asarray(w) for w in resumed.weights], [np.asarray(w) for w in straight.weights])
+    unaware = keras.models.load_model(tmp_path / "plain.keras")  # control: no callback
+    unaware.fit(data(), epochs=2, initial_epoch=1, verbose=0, shuffle=False)
+    assert not np.allclose(np.asarray(unaware.weights[0]), np.asarray(straight.weights[0]))
