@@ -129,7 +129,9 @@ class SetEpoch(keras.callbacks.Callback):
     (and, with `steps_per_epoch` and a `repeat=True` pipeline, one iterator for all epochs of a
     `fit` call, which then starts at batch `initial_epoch * steps_per_epoch`; with
     `compile(steps_per_execution=n)`, an epoch takes `steps_per_epoch` rounded up to a multiple of
-    `n` batches from such a stream, and this callback counts them that way).
+    `n` batches from such a stream, and this callback counts them that way). A finite pipeline
+    with a `steps_per_epoch` shorter than a pass is not exact: Keras then goes on with the same
+    pass in the next epoch, where a resumed run starts a new one; use `repeat=True` there.
 
     Args:
         dataset: the training data given to `fit`.
