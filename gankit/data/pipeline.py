@@ -117,10 +117,11 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         split: ``"train"`` or ``"test"`` (horse2zebra: ``trainA``/``trainB``/``testA``/``testB``).
         batch_size: batch size (``None``: unbatched).
         shuffle: default ``True`` for training splits, ``False`` for test splits.
-        seed: shuffle seed.
+        seed: shuffle seed; each epoch's order is then drawn from the seed and the epoch, so a
+            resumed `fit(..., initial_epoch=k)` sees the uninterrupted run's batches.
         one_hot: one-hot float32 labels.
         pad_to: centre-pad to a square size with -1 (MNIST 28 -> 32 for LeNet or SVHN pairing).
-        cache: keep the prepared images in memory.
+        cache: kept so that existing calls work (see `from_arrays`: the arrays are in memory).
         drop_remainder: drop the last incomplete batch.
         limit: use only the first ``limit`` examples (quick runs, tests).
         download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
