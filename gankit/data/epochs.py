@@ -187,6 +187,13 @@ def seeded_indices(n, seed, state, repeat=False, batch_size=None):
     `e * steps_per_epoch * batch_size` (element `e * n` when either is unknown), so the element
     at each position of the stream depends only on the seed and that position.
 
+    Args:
+        n: number of elements (> 0).
+        seed: int seed.
+        state: the `EpochState` giving the epoch.
+        repeat: one endless stream of passes instead of one pass per iteration.
+        batch_size: the batch size the indices will be batched with (`None`: unbatched).
+
     Returns:
         Unbatched `tf.data.Dataset` of int64 indices (`n` of them, or endless with `repeat`).
     """
