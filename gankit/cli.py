@@ -197,13 +197,18 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
         _check_same_architecture(model, preset, info, ckpt_dir)
         _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
     else:
+        import keras
+
+        keras.utils.set_random_seed(seed)  # the same --seed, the same initial weights
         model = preset.build(info.image_shape, info.num_classes, seed=seed)
         preset.compile(model, jit_compile=jit_compile)
     if lr is not None:
         _set_learning_rate(model, lr)
     batch_size = batch_size or preset.batch_size
+    # with --steps-per-epoch, one endless stream whose batches depend only on (seed, position),
+    # so a resumed run continues it exactly (a finite dataset would restart its pass)
     ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
-                   drop_remainder=True, limit=limit)
+                   drop_remainder=True, limit=limit, repeat=steps_per_epoch is not None)
     from gankit.metrics.summary import SCORED_DATASETS
 
     alarm = callbacks.TrainingAlarms(

@@ -173,3 +173,101 @@ def test_horse2zebra_from_a_local_folder(tmp_path, monkeypatch):
     ds = data.load("horse2zebra", "testB", batch_size=2)
     shapes = [b[0].shape for b in _batches(ds)]
     assert shapes == [(2, 24, 24, 3), (2, 24, 24, 3), (1, 24, 24, 3)]
+
+
+# ----------------------------------------------------------------------------- epoch orders
+
+
+def _ids(n):
+    """uint8 images 1x1 whose pixel is the image's number."""
+    return np.arange(n, dtype=np.uint8).reshape(n, 1, 1, 1)
+
+
+def _order(ds):
+    """The image numbers of one pass over a `from_arrays(_ids(n), ...)` pipeline."""
+    values = np.concatenate([np.ravel(b) for b in _batches(ds)])
+    return np.round((values + 1.0) * 127.5).astype(int)
+
+
+def test_seeded_order_is_a_function_of_seed_and_epoch():
+    def order(seed, epoch, earlier_passes=0):
+        ds = data.from_arrays(_ids(64), batch_size=8, seed=seed)  # a fresh pipeline
+        for _ in range(earlier_passes):  # what was iterated before does not matter
+            _batches(ds)
+        assert data.set_epoch(ds.map(lambda x: x), epoch) == 1  # found through .map too
+        return _order(ds)
+
+    first = order(0, 1)
+    assert sorted(first) == list(range(64))
+    np.testing.assert_array_equal(order(0, 1, earlier_passes=3), first)
+    assert not np.array_equal(order(0, 0), first)  # epochs differ
+    assert not np.array_equal(order(1, 1), first)  # seeds differ
+    # a loop that never sets the epoch still gets a new order on every pass
+    ds = data.from_arrays(_ids(64), batch_size=8, seed=0)
+    assert not np.array_equal(_order(ds), _order(ds))
+    # unseeded: random orders, no epoch to set
+    unseeded = data.from_arrays(_ids(64), batch_size=8)
+    assert data.set_epoch(unseeded, 1) == 0
+    assert not np.array_equal(_order(unseeded), _order(unseeded))
+
+
+def test_repeat_stream_depends_only_on_seed_and_position():
+    stream = _order(data.from_arrays(_ids(10), batch_size=4, seed=0, repeat=True).take(10))
+    passes = stream.reshape(4, 10)  # 40 elements: 4 passes one after the other
+    assert all(sorted(p) == list(range(10)) for p in passes)
+    assert len({tuple(p) for p in passes}) == 4
+    # epoch 3 of 2 batches starts at batch 6 (element 24), also in the middle of a pass
+    resumed = data.from_arrays(_ids(10), batch_size=4, seed=0, repeat=True)
+    data.set_epoch(resumed, 3, steps_per_epoch=2)
+    np.testing.assert_array_equal(_order(resumed.take(4)), stream[24:])
+    # a finite pipeline's epoch e is pass e of that stream
+    finite = data.from_arrays(_ids(10), batch_size=None, seed=0)
+    data.set_epoch(finite, 2)
+    np.testing.assert_array_equal(_order(finite), passes[2])
+
+
+def test_unpaired_order_is_a_function_of_seed_and_epoch():
+    def pairs(epoch, seed=0, earlier_passes=0):
+        ds = data.unpaired(_domain(5, 0.0), _domain(12, 0.5), batch_size=12, seed=seed)
+        for _ in range(earlier_passes):
+            _batches(ds)
+        data.set_epoch(ds, epoch)
+        ((a, b),) = _batches(ds)
+        return (np.round(a[:, 0, 0, 0] * 100).astype(int),
+                np.round(b[:, 0, 0, 0] * 100).astype(int) - 50)
+
+    a1, b1 = pairs(1)
+    tf.random.set_seed(5)  # nor does TensorFlow's global seed
+    try:
+        again = pairs(1, earlier_passes=2)
+    finally:
+        tf.random.set_seed(None)
+    np.testing.assert_array_equal(again[0], a1)
+    np.testing.assert_array_equal(again[1], b1)
+    assert sorted(b1) == list(range(12))
+    # the smaller domain (5 images) is reshuffled on each of its passes within the epoch
+    assert sorted(a1[:5]) == sorted(a1[5:10]) == list(range(5))
+    assert not np.array_equal(a1[:5], a1[5:10])
+    for other in (pairs(0), pairs(1, seed=1)):  # other epoch, other seed
+        assert not np.array_equal(other[0], a1) and not np.array_equal(other[1], b1)
+
+
+def test_image_folder_order_and_jitter_are_functions_of_seed_and_epoch(tmp_path):
+    for i in range(8):
+        texture = np.arange(36).reshape(6, 6) * 5 + 3 * i  # crops and flips show; [0, 0] = 3i
+        Image.fromarray(texture.astype(np.uint8), "L").save(tmp_path / f"{i}.png")
+
+    def epoch_images(epoch, **kwargs):
+        ds = data.image_folder(tmp_path, image_size=6, channels=1, seed=0, **kwargs)
+        _batches(ds)  # an earlier pass
+        data.set_epoch(ds, epoch)
+        return np.stack(_batches(ds))
+
+    shuffled = epoch_images(1, shuffle=True)
+    np.testing.assert_array_equal(epoch_images(1, shuffle=True), shuffled)
+    assert not np.array_equal(epoch_images(0, shuffle=True), shuffled)
+    assert len(set(shuffled[:, 0, 0, 0].tolist())) == 8  # every image once
+    jittered = epoch_images(1, augment=True, crop_size=4)
+    assert jittered.shape == (8, 4, 4, 1)
+    np.testing.assert_array_equal(epoch_images(1, augment=True, crop_size=4), jittered)
+    assert not np.array_equal(epoch_images(0, augment=True, crop_size=4), jittered)

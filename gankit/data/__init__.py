@@ -13,6 +13,7 @@ Example:
 from gankit.data.augment import jitter, jitter_dataset
 from gankit.data.catalog import DATASETS, describe, info, list_datasets, load_arrays, locate
 from gankit.data.colored import colorize
+from gankit.data.epochs import SetEpoch, set_epoch
 from gankit.data.errors import DatasetIntegrityError, DatasetNotFoundError
 from gankit.data.folders import image_folder, read_folder_arrays, scan_folder
 from gankit.data.pipeline import from_arrays, load, pad, scale, unpaired
@@ -23,6 +24,7 @@ __all__ = [
     "DatasetIntegrityError",
     "DatasetNotFoundError",
     "RestrictedUnpickler",
+    "SetEpoch",
     "colorize",
     "describe",
     "from_arrays",
@@ -39,5 +41,6 @@ __all__ = [
     "restricted_load",
     "scale",
     "scan_folder",
+    "set_epoch",
     "unpaired",
 ]

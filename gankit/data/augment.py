@@ -36,17 +36,35 @@ def jitter(image, seed, resize_to=286, crop_to=256, flip=True):
 def jitter_dataset(ds, crop_size, flip=True, seed=None, resize_to=None):
     """Applies :func:`jitter` to every image of an unbatched dataset, seeded per element.
 
-    Elements may be images or ``(image, label)``.
+    Elements may be images or ``(image, label)``. With a ``seed``, the jitter of the element at
+    position ``i`` of an epoch is drawn from ``(seed, epoch, i)`` (see `gankit.data.set_epoch`):
+    every epoch is jittered anew, and a resumed run is jittered as the uninterrupted one.
     """
-    seeds = tf.data.Dataset.random(seed=seed).batch(2, drop_remainder=True)
+    from gankit.data import epochs
+
+    state = None
+    if seed is None:
+        seeds = tf.data.Dataset.random().batch(2, drop_remainder=True)
+    else:
+        state = epochs.EpochState()
+
+        def seed_stream(_):
+            epoch, _, iteration = state.start_iteration()
+            return tf.data.Dataset.range(tf.int64.max).map(
+                lambda i: epochs.pass_key(seed, epoch, iteration, i))
+
+        seeds = tf.data.Dataset.from_tensors(tf.constant(0, tf.int64)).flat_map(seed_stream)
+        seeds = seeds.apply(tf.data.experimental.assert_cardinality(tf.data.INFINITE_CARDINALITY))
 
     def apply(element, s):
         if isinstance(element, tuple):
             return (jitter(element[0], s, resize_to, crop_size, flip),) + tuple(element[1:])
         return jitter(element, s, resize_to, crop_size, flip)
 
-    return tf.data.Dataset.zip((ds, seeds)).map(
+    out = tf.data.Dataset.zip((ds, seeds)).map(
         lambda e, s: apply(e, s), num_parallel_calls=tf.data.AUTOTUNE)
+    states = epochs.epoch_states(ds) + ([state] if state else [])
+    return epochs.attach(out, *states) if states else out
 
 
 def _pair(size):

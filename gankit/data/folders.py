@@ -128,7 +128,8 @@ def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=No
         image_size: ``(height, width)`` every image is resized to (an int means square).
         channels: 1 or 3; grayscale, palette, RGBA (composited on white) and 16-bit images are
             converted.
-        shuffle: shuffle the files each epoch (seeded by ``seed``).
+        shuffle: shuffle the files each epoch (seeded by ``seed``: the order of each epoch is
+            then drawn from the seed and the epoch, see `gankit.data.set_epoch`).
         seed: shuffle and augmentation seed.
         cache: keep decoded images in memory after the first epoch.
         label: if given, elements are ``(image, label)``.
@@ -152,6 +153,7 @@ def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=No
     """
     import tensorflow as tf
 
+    from gankit.data import epochs
     from gankit.data.augment import jitter_dataset
 
     if channels not in (1, 3):
@@ -176,12 +178,17 @@ def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=No
     ds = ds.map(load, num_parallel_calls=tf.data.AUTOTUNE)
     if cache:
         ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(len(paths), seed=seed, reshuffle_each_iteration=True)
+    if shuffle and seed is not None:  # each epoch's order drawn from (seed, epoch)
+        state = epochs.EpochState()
+        ds = epochs.attach(epochs.seeded_shuffle(ds, len(paths), seed, state, len(paths)), state)
+    elif shuffle:
+        ds = ds.shuffle(len(paths), reshuffle_each_iteration=True)
     if augment:
         if crop_size is None:
             crop_size = (round(image_size[0] * 256 / 286), round(image_size[1] * 256 / 286))
         ds = jitter_dataset(ds, crop_size=crop_size, flip=flip, seed=seed)
     if label is not None:
         ds = ds.map(lambda x: (x, tf.constant(label, tf.int64)))
-    return ds.prefetch(tf.data.AUTOTUNE)
+    ds = ds.prefetch(tf.data.AUTOTUNE)
+    states = epochs.epoch_states(ds)  # the shuffle's and the jitter's, if seeded
+    return epochs.attach(ds, *states) if states else ds

@@ -3,7 +3,7 @@
 import numpy as np
 import tensorflow as tf
 
-from gankit.data import catalog
+from gankit.data import catalog, epochs
 
 SHUFFLE_BUFFER = 60_000
 
@@ -30,27 +30,36 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
                 num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False):
     """Builds the standard gankit pipeline from in-memory arrays.
 
+    With a `seed`, the order of each epoch is drawn from `(seed, epoch)` only, so a run
+    resumed with `fit(..., initial_epoch=k)` sees the batches the uninterrupted run saw
+    (gankit models tell the pipeline the epoch; see `gankit.data.set_epoch` for other loops).
+    Without a seed, every pass is shuffled at random, as `tf.data` does.
+
     Args:
         images: uint8 NHWC (scaled to [-1, 1]) or float NHWC already in [-1, 1]. NHW is taken as
             one channel.
-        labels: optional integer labels; elements are then ``(images, labels)``.
-        batch_size: batch size (``None`` for an unbatched dataset).
-        shuffle: shuffle each epoch (seeded by ``seed``).
+        labels: optional integer labels; elements are then `(images, labels)`.
+        batch_size: batch size (`None` for an unbatched dataset).
+        shuffle: shuffle each epoch (seeded by `seed`).
         seed: shuffle seed; the same seed gives the same order for the same epoch number.
-        one_hot: labels as one-hot float32 vectors of ``num_classes``.
-        num_classes: needed with ``one_hot`` (default: ``max(labels) + 1``, at least 10).
+        one_hot: labels as one-hot float32 vectors of `num_classes`.
+        num_classes: needed with `one_hot` (default: `max(labels) + 1`, at least 10).
         pad_to: centre-pad to this square size with the background value -1 (e.g. 28 -> 32).
-        cache: cache the scaled images in memory.
+        cache: kept so that existing calls work; the arrays are held in memory and each batch
+            is gathered from them and scaled on the fly (no separate cache is needed).
         drop_remainder: drop the last incomplete batch.
-        repeat: repeat forever.
+        repeat: repeat forever (passes follow each other without a gap; with a seed, the
+            element at each position of the endless stream depends only on the seed and the
+            position, so `fit(..., steps_per_epoch=...)` resumes exactly too).
 
     Returns:
-        A prefetched ``tf.data.Dataset`` of float32 images in [-1, 1] or ``(images, labels)``.
+        A prefetched `tf.data.Dataset` of float32 images in [-1, 1] or `(images, labels)`.
 
     Example:
 
     >>> ds = gankit.data.from_arrays(x_uint8, y, batch_size=128, one_hot=True, num_classes=10)
     """
+    del cache  # the arrays are in memory already
     images = np.asarray(images)
     if images.ndim == 3:
         images = images[..., None]
@@ -62,33 +71,41 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
     if images.dtype != np.uint8:
         images = images.astype(np.float32)
-    ds = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
-
-    def prepare(x, y=None):
-        x = scale(x)
-        if pad_to is not None:
-            x = pad(x, pad_to)
-        if y is None:
-            return x
-        if one_hot:
-            y = tf.one_hot(y, depth)
-        return x, y
-
+    if pad_to is not None:
+        pad(tf.zeros((1, *images.shape[1:])), pad_to)  # checks the size before anything runs
     if one_hot:
         if labels is None:
             raise ValueError("one_hot=True needs labels")
         depth = int(num_classes or max(10, int(labels.max()) + 1))
-    ds = ds.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
-    if cache:
-        ds = ds.cache()
-    if shuffle:
-        ds = ds.shuffle(min(len(images), SHUFFLE_BUFFER), seed=seed, reshuffle_each_iteration=True)
-    if repeat:
-        ds = ds.repeat()
+    n = len(images)
+    if n == 0:
+        raise ValueError("from_arrays() needs at least one image")
+    all_images = tf.constant(images)
+    all_labels = None if labels is None else tf.constant(labels)
+
+    def gather(index):  # an index or a batch of indices -> prepared images (and labels)
+        x = scale(tf.gather(all_images, index))
+        if pad_to is not None:
+            x = pad(x, pad_to)
+        if all_labels is None:
+            return x
+        y = tf.gather(all_labels, index)
+        return x, (tf.one_hot(y, depth) if one_hot else y)
+
+    state = None
+    if shuffle and seed is not None:
+        state = epochs.EpochState()
+        indices = epochs.seeded_indices(n, seed, state, repeat=repeat, batch_size=batch_size)
+    else:
+        indices = tf.data.Dataset.range(n)
+        if shuffle:  # unseeded: a new random order on every pass
+            indices = indices.shuffle(n, reshuffle_each_iteration=True)
+        if repeat:
+            indices = indices.repeat()
     if batch_size:
-        ds = ds.batch(batch_size, drop_remainder=drop_remainder,
-                      num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.prefetch(tf.data.AUTOTUNE)
+        indices = indices.batch(batch_size, drop_remainder=drop_remainder)
+    ds = indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    return ds if state is None else epochs.attach(ds, state)
 
 
 def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=False, pad_to=None,
@@ -100,10 +117,11 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         split: ``"train"`` or ``"test"`` (horse2zebra: ``trainA``/``trainB``/``testA``/``testB``).
         batch_size: batch size (``None``: unbatched).
         shuffle: default ``True`` for training splits, ``False`` for test splits.
-        seed: shuffle seed.
+        seed: shuffle seed; each epoch's order is then drawn from the seed and the epoch, so a
+            resumed `fit(..., initial_epoch=k)` sees the uninterrupted run's batches.
         one_hot: one-hot float32 labels.
         pad_to: centre-pad to a square size with -1 (MNIST 28 -> 32 for LeNet or SVHN pairing).
-        cache: keep the prepared images in memory.
+        cache: kept so that existing calls work (see `from_arrays`: the arrays are in memory).
         drop_remainder: drop the last incomplete batch.
         limit: use only the first ``limit`` examples (quick runs, tests).
         download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
@@ -149,7 +167,8 @@ def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
         ds_b: unbatched dataset of domain B images (finite).
         batch_size: pairs per batch.
         shuffle: shuffle each domain each epoch.
-        seed: base seed; domain B uses ``seed + 1``.
+        seed: base seed; domain B uses ``seed + 1``. With a seed, the order of each pass
+            is drawn from the seed, the epoch and the pass (see `gankit.data.set_epoch`).
         balance: use the same number of images from both domains (the smaller count).
         drop_remainder: drop the last incomplete batch.
 
@@ -167,16 +186,25 @@ def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
         return ds.map(lambda *e: e[0]) if isinstance(spec, tuple) else ds
 
     ds_a, ds_b = images_only(ds_a), images_only(ds_b)
+    inner_states = epochs.epoch_states(ds_a) + epochs.epoch_states(ds_b)
     na, nb = _count(ds_a), _count(ds_b)
     if na == 0 or nb == 0:
         raise ValueError(f"both domains need images (got {na} and {nb})")
-    b_seed = None if seed is None else seed + 1
-    if shuffle:
-        ds_a = ds_a.shuffle(min(na, SHUFFLE_BUFFER), seed=seed, reshuffle_each_iteration=True)
-        ds_b = ds_b.shuffle(min(nb, SHUFFLE_BUFFER), seed=b_seed, reshuffle_each_iteration=True)
     n = min(na, nb) if balance else max(na, nb)
-    ds = tf.data.Dataset.zip((ds_a.repeat().take(n), ds_b.repeat().take(n)))
-    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    state = None
+    if shuffle and seed is not None:  # each pass's order drawn from (seed, epoch, pass)
+        state = epochs.EpochState()
+        ds_a = epochs.seeded_shuffle(ds_a, na, seed, state, min(na, SHUFFLE_BUFFER), passes=None)
+        ds_b = epochs.seeded_shuffle(ds_b, nb, seed + 1, state, min(nb, SHUFFLE_BUFFER),
+                                     passes=None)
+    else:
+        if shuffle:  # unseeded: a new random order on every pass
+            ds_a = ds_a.shuffle(min(na, SHUFFLE_BUFFER), reshuffle_each_iteration=True)
+            ds_b = ds_b.shuffle(min(nb, SHUFFLE_BUFFER), reshuffle_each_iteration=True)
+        ds_a, ds_b = ds_a.repeat(), ds_b.repeat()
+    ds = tf.data.Dataset.zip((ds_a.take(n), ds_b.take(n)))
+    ds = ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    return epochs.attach(ds, *inner_states, *([state] if state else []))
 
 
 def _count(ds):

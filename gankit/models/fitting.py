@@ -12,6 +12,8 @@ import inspect
 import keras
 import tensorflow as tf
 
+from gankit.data import epochs
+
 _FIT_PARAMETERS = tuple(inspect.signature(keras.Model.fit).parameters)[1:]  # without self
 
 
@@ -46,9 +48,13 @@ class FitDefaults:
                 the same kind, so that its settings win).
 
         Returns:
-            A list of `keras.callbacks.Callback`: a `gankit.callbacks.DivergenceGuard` (stops
-            at the first NaN/inf loss or weight), unless the user passed one.
+            A list of `keras.callbacks.Callback`: a `gankit.data.SetEpoch` for each seeded
+            gankit pipeline in `x` (each epoch's data order is a function of the seed and the
+            epoch, so a resumed run sees the uninterrupted run's batches) and a
+            `gankit.callbacks.DivergenceGuard` (stops at the first NaN/inf loss or weight),
+            each unless the user passed one.
         """
         from gankit.callbacks.guard import default_guard  # lazy: callbacks build on models
 
-        return default_guard(callbacks)
+        # seeded gankit data: each epoch's order from (seed, epoch); then the divergence guard
+        return epochs.epoch_callbacks(x, callbacks) + default_guard(callbacks)
