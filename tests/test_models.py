@@ -401,3 +401,26 @@ def test_cgan_preset_decays_its_learning_rate_and_resumes_through_the_cli(tmp_pa
     schedule = resumed.d_optimizer._learning_rate
     assert isinstance(schedule, keras.optimizers.schedules.ExponentialDecay)
     assert (schedule.decay_steps, schedule.decay_rate, schedule.staircase) == (500, 0.95, True)
+
+
+# --- the docstrings say what train_step does
+
+
+def test_gan_docs_say_the_generator_update_reuses_the_discriminator_fake_batch(
+    tiny_nets, tiny_images
+):
+    import gankit.models.base as base
+
+    for doc in (GAN.__doc__, base.__doc__):
+        text = " ".join(doc.split())
+        assert "generator update with fresh noise" not in text
+        assert "update, each with its own optimizer and fresh noise" not in text
+        assert "same fake batch" in text
+    # ... and it does: one generator forward pass per batch (d_steps = 1)
+    gan = GAN(*tiny_nets("mlp"), seed=0)
+    gan.compile(d_optimizer=adam(), g_optimizer=adam(), run_eagerly=True)
+    calls = []
+    forward = gan.generator.call
+    gan.generator.call = lambda *a, **k: (calls.append(1), forward(*a, **k))[1]
+    fit(gan, dataset(tiny_images), epochs=1)
+    assert len(calls) == 2  # 2 batches
