@@ -488,6 +488,48 @@ def pretrained_for(images=None, dataset=None):
 # ----------------------------------------------------------------------------- training
 
 
+REPORT_003_VALIDATION = 5000
+"""Images of the training split held out for validation in report 003 (55k train / 5k validation)."""
+
+
+def split_validation(images, labels, validation=REPORT_003_VALIDATION):
+    """Report 003's split of a training set: the last `validation` images validate, the rest train.
+
+    Report 003 trains its LeNet on 55,000 MNIST training images and validates on the other
+    5,000 (the split of TensorFlow's MNIST tutorial data). gankit holds out the last ones, so
+    the split is the same on every machine.
+
+    Args:
+        images: training images `(n, ...)`.
+        labels: their labels `(n,)`.
+        validation: number of images to hold out (0: none).
+
+    Returns:
+        `((train_images, train_labels), (val_images, val_labels))`.
+
+    Raises:
+        ValueError: `validation` is negative or leaves no training image.
+
+    Example:
+
+    ```python
+    (x, y), (x_val, y_val) = gankit.classifier.split_validation(*load_arrays("mnist", "train"))
+    ```
+    """
+    n = len(images)
+    if len(labels) != n:
+        raise ValueError(f"Got {n} images but {len(labels)} labels.")
+    validation = int(validation)
+    if validation < 0 or validation >= n:
+        raise ValueError(
+            f"validation must be between 0 and the number of images minus one ({n - 1}), got "
+            f"{validation}."
+        )
+    cut = n - validation
+    return (images[:cut], labels[:cut]), (images[cut:], labels[cut:])
+
+
+
 def fit_lenet(
     images,
     labels,
