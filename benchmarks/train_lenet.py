@@ -43,13 +43,14 @@ def train(args):
     xt, yt = load_arrays(args.dataset, "test")
     if len(x) <= TRAIN_SIZE:
         sys.exit(f"{args.dataset} train split has {len(x)} images; expected more than {TRAIN_SIZE}.")
-    print(f"{args.dataset}: train {TRAIN_SIZE} (first), validation {len(x) - TRAIN_SIZE} (last), "
+    (x, y), validation = classifier.split_validation(x, y, len(x) - TRAIN_SIZE)
+    print(f"{args.dataset}: train {len(x)} (first), validation {len(validation[0])} (last), "
           f"test {len(xt)}; {args.epochs} epochs, seed {args.seed}", flush=True)
     start = time.perf_counter()
     model, history = classifier.fit_lenet(
-        x[:TRAIN_SIZE], y[:TRAIN_SIZE], epochs=args.epochs, batch_size=args.batch_size,
+        x, y, epochs=args.epochs, batch_size=args.batch_size,
         learning_rate=args.learning_rate, seed=args.seed, augment=not args.no_augment,
-        cosine_decay=True, validation_data=(x[TRAIN_SIZE:], y[TRAIN_SIZE:]), verbose=2,
+        cosine_decay=True, validation_data=validation, verbose=2,
     )
     seconds = time.perf_counter() - start
     test_acc = classifier.evaluate_accuracy(model, xt, yt)

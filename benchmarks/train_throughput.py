@@ -6,7 +6,9 @@ Usage:
 
 Each gankit model is compiled with ``jit_compile=False`` and ``True`` and trained with ``fit`` on a
 cached, repeated in-memory batch stream; after a warm-up epoch (tracing, XLA compilation) it runs
-``repeats`` epochs of ``steps`` steps and reports the best epoch's images per second. The same
+``repeats`` epochs of ``steps`` steps and reports the best epoch's images per second (real
+images consumed; for WGAN-GP each of its critic updates sees ``--batch`` of them, so its fit
+batches hold ``critic_steps * batch`` images and one step is one generator update). The same
 DCGAN step (report 002 networks, BCE, Adam) is timed in plain PyTorch eager
 (``benchmarks/torch_dcgan.py``, one generator forward per step) in the same run, in a separate
 process, with the same thread count. Needs ``pip install torch==2.13.0`` for the PyTorch column
@@ -66,6 +68,9 @@ def time_gankit(name, jit, batch, steps, repeats):
     model, kwargs, conditional = build(name)
     model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
                   g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), jit_compile=jit, **kwargs)
+    # WGAN-GP cuts each fit batch into one part per critic update: give every critic update
+    # `batch` real images (report 002: 128), so a fit batch holds critic_steps * batch images.
+    batch = batch * getattr(model, "critic_steps", 1)
     rng = np.random.default_rng(0)
     x = rng.uniform(-1, 1, (batch * 4, *model.generator.output_shape[1:])).astype("float32")
     y = np.eye(10, dtype="float32")[rng.integers(0, 10, len(x))]

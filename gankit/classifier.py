@@ -110,7 +110,7 @@ def feature_extractor(model=None):
 
     Args:
         model: a model built by `lenet`, or the name of a pretrained one (see `load_pretrained`).
-            Defaults to `"mnist"`.
+            None: the MNIST LeNet.
 
     Returns:
         A `keras.Model` mapping the same inputs to the `(batch, 84)` activations of the
@@ -123,7 +123,7 @@ def feature_extractor(model=None):
     feats = extractor.predict(images, verbose=0)
     ```
     """
-    model = _resolve(model)
+    model = _resolve(model) if model is not None else load_pretrained("mnist")
     key = id(model)
     cached = _EXTRACTOR_CACHE.get(key)
     if cached is not None and cached[0] is model:
@@ -146,7 +146,8 @@ def features(images, model=None, batch_size=500):
 
     Args:
         images: float images in [-1, 1] or uint8 images, NHWC (or NHW for one channel).
-        model: a LeNet built by `lenet`, or a pretrained name. Defaults to `"mnist"`.
+        model: a LeNet built by `lenet`, or a pretrained name. None: `pretrained_for(images)`
+            (the MNIST LeNet for 28x28x1 images; any other shape raises).
         batch_size: number of images per forward pass.
 
     Returns:
@@ -158,7 +159,7 @@ def features(images, model=None, batch_size=500):
     feats = gankit.classifier.features(images, "mnist")
     ```
     """
-    model = _resolve(model)
+    model = _resolve(model, images)
     x = prepare_images(images, model.input_shape[-1])
     extractor = feature_extractor(model)
     return _predict(extractor, x, batch_size).astype(np.float64)
@@ -171,7 +172,8 @@ def predict_proba(images, model=None, batch_size=500):
         images: float images in [-1, 1] or uint8 images, NHWC (or NHW for one channel). Images
             with 3 channels are averaged to gray for a 1-channel model; 1-channel images are
             tiled to 3 channels for a 3-channel model.
-        model: a LeNet built by `lenet`, or a pretrained name. Defaults to `"mnist"`.
+        model: a LeNet built by `lenet`, or a pretrained name. None: `pretrained_for(images)`
+            (the MNIST LeNet for 28x28x1 images; any other shape raises).
         batch_size: number of images per forward pass.
 
     Returns:
@@ -184,7 +186,7 @@ def predict_proba(images, model=None, batch_size=500):
     predicted = probs.argmax(axis=1)
     ```
     """
-    model = _resolve(model)
+    model = _resolve(model, images)
     x = prepare_images(images, model.input_shape[-1])
     return _predict(model, x, batch_size).astype(np.float64)
 
@@ -256,9 +258,9 @@ def _predict(model, x, batch_size):
     return np.concatenate(outputs, axis=0)
 
 
-def _resolve(model):
+def _resolve(model, images=None):
     if model is None:
-        return load_pretrained("mnist")
+        return pretrained_for(images)
     if isinstance(model, str):
         return load_pretrained(model)
     if not isinstance(model, keras.Model):
@@ -417,11 +419,115 @@ def load_pretrained(name="mnist"):
 def _check_name(name):
     if name not in PRETRAINED:
         raise ValueError(
-            f"Unknown pretrained LeNet {name!r}; choose one of {sorted(PRETRAINED)}."
+            f"Unknown pretrained LeNet {name!r}: gankit ships LeNets only for "
+            f"{sorted(PRETRAINED)}. "
+            f"{_OWN_CLASSIFIER_HINT}"
         )
 
 
+_OWN_CLASSIFIER_HINT = (
+    "Score these images with your own classifier: pass classifier= a keras.Model mapping [-1, 1] "
+    "images to class probabilities (e.g. gankit.lenet(num_classes, input_shape) trained with "
+    "gankit.classifier.fit_lenet on real images of that dataset)."
+)
+
+
+def _shape_text(shape):
+    return "x".join(str(d) for d in shape)
+
+
+def pretrained_for(images=None, dataset=None):
+    """The shipped LeNet that fits a dataset, so that no metric scores with the wrong classifier.
+
+    With `dataset`, its LeNet (`"mnist"`, `"fashion_mnist"`, `"colored_mnist"`); any other name
+    (SVHN, horse2zebra, ...) raises. Without `dataset`, only 28x28x1 images get a default, the
+    MNIST LeNet (the course's dataset: pass `dataset="fashion_mnist"` for Fashion-MNIST); other
+    shapes raise, 3-channel 28x28 images included (they need `dataset="colored_mnist"`). When
+    `images` are given they must have the LeNet's input shape (1-channel images may go to a
+    3-channel LeNet and the reverse only through an explicit `classifier=`).
+
+    Args:
+        images: the images to score (NHWC or NHW arrays), or None.
+        dataset: a dataset name, or None.
+
+    Returns:
+        The pretrained `keras.Model` (see `load_pretrained`).
+
+    Raises:
+        ValueError: no shipped LeNet fits; the message says to pass `classifier=`.
+
+    Example:
+
+    ```python
+    clf = gankit.classifier.pretrained_for(images, dataset="fashion_mnist")
+    ```
+    """
+    shape = None
+    if images is not None:
+        x = np.asarray(images)
+        shape = tuple(x.shape[1:]) + ((1,) if x.ndim == 3 else ())
+    if dataset is None:
+        if shape is not None and shape != PRETRAINED["mnist"]["input_shape"]:
+            raise ValueError(
+                f"No default classifier for {_shape_text(shape)} images: without dataset= only "
+                "28x28x1 images are scored, by the MNIST LeNet. Pass dataset= (one of "
+                f"{sorted(PRETRAINED)}) if the images come from one of those, e.g. "
+                f"dataset='colored_mnist' for 28x28x3 colored MNIST. {_OWN_CLASSIFIER_HINT}"
+            )
+        dataset = "mnist"
+    _check_name(dataset)
+    expected = PRETRAINED[dataset]["input_shape"]
+    if shape is not None and shape != expected:
+        raise ValueError(
+            f"The {dataset} LeNet takes {_shape_text(expected)} images, got "
+            f"{_shape_text(shape)} images. {_OWN_CLASSIFIER_HINT}"
+        )
+    return load_pretrained(dataset)
+
+
 # ----------------------------------------------------------------------------- training
+
+
+REPORT_003_VALIDATION = 5000
+"""Images of the training split held out for validation in report 003 (55k train / 5k validation)."""
+
+
+def split_validation(images, labels, validation=REPORT_003_VALIDATION):
+    """Report 003's split of a training set: the last `validation` images validate, the rest train.
+
+    Report 003 trains its LeNet on 55,000 MNIST training images and validates on the other
+    5,000 (the split of TensorFlow's MNIST tutorial data). gankit holds out the last ones, so
+    the split is the same on every machine.
+
+    Args:
+        images: training images `(n, ...)`.
+        labels: their labels `(n,)`.
+        validation: number of images to hold out (0: none).
+
+    Returns:
+        `((train_images, train_labels), (val_images, val_labels))`.
+
+    Raises:
+        ValueError: `validation` is negative or leaves no training image.
+
+    Example:
+
+    ```python
+    (x, y), (x_val, y_val) = gankit.classifier.split_validation(*load_arrays("mnist", "train"))
+    ```
+    """
+    n = len(images)
+    if len(labels) != n:
+        raise ValueError(f"Got {n} images but {len(labels)} labels.")
+    validation = int(validation)
+    if validation < 0 or validation >= n:
+        raise ValueError(
+            f"validation must be between 0 and the number of images minus one ({n - 1}), got "
+            f"{validation}."
+        )
+    cut = n - validation
+    return (images[:cut], labels[:cut]), (images[cut:], labels[cut:])
+
 
 
 def fit_lenet(

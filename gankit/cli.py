@@ -368,12 +368,13 @@ def cmd_study(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     kwargs = {"total": args.total, "epochs": args.epochs, "csv_path": out / "study.csv",
-              "seed": args.seed, "strategies": args.strategies}
+              "seed": args.seed, "strategies": args.strategies,
+              "real_plus_synthetic": args.real_plus_synthetic}
     if args.fractions:
         kwargs["fractions"] = args.fractions
     _progress(f"retraining study: {len(args.strategies)} strategies, total {args.total}, "
               f"{args.epochs} epochs; results in {out / 'study.csv'} (resumable)")
-    studies.retraining_study(model, (real[0][:args.total], real[1][:args.total]), test, **kwargs)
+    studies.retraining_study(model, real, test, **kwargs)  # holds out the last 5k to validate
     studies.plot_study(out / "study.csv", out / "study.png")
     _progress(f"wrote {out / 'study.csv'} and {out / 'study.png'}")
     return 0
@@ -520,6 +521,8 @@ def build_parser():
     p.add_argument("--epochs", type=int, default=30)
     p.add_argument("--fractions", type=float, nargs="+", default=None)
     p.add_argument("--strategies", nargs="+", default=["mixed", "synthetic_then_real", "alternating"])
+    p.add_argument("--real-plus-synthetic", action="store_true",
+                   help="also train on all TOTAL real plus TOTAL synthetic images (report 003's 110k run)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=cmd_study)
 

@@ -3,8 +3,11 @@
 A fresh LeNet is trained on a training set of fixed size made of a fraction of real images and
 the rest synthetic (class-conditional GAN samples), then tested on the real test set. Three
 training strategies are compared: everything shuffled together, synthetic first then real, and
-alternating epochs. Each finished cell is appended to a CSV at once, so an interrupted study
-resumes where it stopped.
+alternating epochs. As in the report, the last 5,000 real training images are held out as the
+validation set (55k train / 5k validation) and every LeNet is validated on them after each
+epoch; the report's extra run on all real plus all synthetic images (2 x 55k = 110k) is
+`real_plus_synthetic=True`. Each finished cell is appended to a CSV at once, so an interrupted
+study resumes where it stopped.
 
 Example:
 
@@ -49,8 +52,16 @@ REPORT_003_TABLE3 = {
 """Report 003's Table 3: MNIST test accuracy per strategy at each of `REPORT_003_FRACTIONS`
 (55k training images, 30 epochs of Adam 1e-3; their all-real upper bound is 0.991)."""
 
+REAL_PLUS_SYNTHETIC = "real_plus_synthetic"
+"""Strategy name of report 003's last run: all `total` real plus all `total` synthetic images
+(110k for 55k), shuffled together, "all other parameters unchanged"; its row has fraction 0.5
+(the share of real images in it)."""
+
 CSV_FIELDS = ("strategy", "fraction", "n_real", "n_synthetic", "total", "epochs", "seed",
-              "accuracy", "seconds")
+              "validation", "accuracy", "val_accuracy", "val_curve", "seconds")
+"""Columns of the study CSV. `validation`: held-out real images; `val_accuracy`: the LeNet's
+accuracy on them after its last epoch; `val_curve`: after every epoch, space-separated
+(report 003's Figures 8 and 9); both empty when `validation=0`."""
 
 
 def retraining_study(
@@ -67,15 +78,22 @@ def retraining_study(
     learning_rate=1e-3,
     num_classes=10,
     verbose=1,
+    validation=_clf.REPORT_003_VALIDATION,
+    real_plus_synthetic=False,
 ):
     """Trains fresh LeNets on real/synthetic mixes of fixed size and tests them on real data.
 
-    For each strategy and each fraction `f`, the training set holds `round(f * total)` real
-    images (a class-balanced, seeded subset of `real`) and `total - round(f * total)` synthetic
-    images, and a fresh LeNet (seeded with `seed`) is trained on it with Adam for `epochs`
-    epochs, then scored on `test`. Results are appended to `csv_path` row by row (flushed);
-    rows already in the file for the same `total`, `epochs` and `seed` are read back and not
-    recomputed, so an interrupted study resumes where it stopped.
+    The last `validation` images of `real` are held out (report 003: 5k of MNIST's 60k
+    training images; `gankit.classifier.split_validation`): no LeNet trains on them, each is
+    validated on them after every epoch. For each strategy and each fraction `f`, the training
+    set holds `round(f * total)` real images (a class-balanced, seeded subset of the rest of
+    `real`) and `total - round(f * total)` synthetic images, and a fresh LeNet (seeded with
+    `seed`) is trained on it with Adam for `epochs` epochs, then scored on `test`. With
+    `real_plus_synthetic=True` one more cell (strategy `"real_plus_synthetic"`) trains on
+    `total` real plus `total` synthetic images shuffled together (report 003's 110k run).
+    Results are appended to `csv_path` row by row (flushed); rows already in the file for the
+    same `total`, `epochs`, `seed` and `validation` are read back and not recomputed, so an
+    interrupted study resumes where it stopped.
 
     Report 003 (Table 3, `REPORT_003_TABLE3`) got, for 0 % / 0.018 % / 1 % / 10 % / 100 % real:
     mixed 0.932 / 0.952 / 0.967 / 0.980 / 0.991, synthetic-then-real 0.824 / 0.825 / 0.962 /
@@ -85,7 +103,8 @@ def retraining_study(
         synthetic: `(images, labels)` arrays of at least `total` synthetic images, or a
             conditional model with `generate(labels, seed=...)` (e.g. a trained
             `gankit.ConditionalGAN`), from which `total` class-balanced samples are drawn once.
-        real: `(images, labels)` real training images (uint8 or [-1, 1] floats).
+        real: `(images, labels)` real training images (uint8 or [-1, 1] floats), the whole
+            training split (report 003: all 60k; the last `validation` are held out).
         test: `(images, labels)` real test images.
         total: size of every training set (report 003: 55,000).
         fractions: fractions of real images, each in [0, 1].
@@ -97,16 +116,20 @@ def retraining_study(
         learning_rate: Adam learning rate.
         num_classes: number of classes.
         verbose: 1 to print one line per cell, 0 for silence.
+        validation: real images held out for validation (report 003: 5,000; 0: none).
+        real_plus_synthetic: also run report 003's all-real-plus-all-synthetic cell (needs
+            `total` real images besides the validation ones).
 
     Returns:
         A list of dicts with the keys of `CSV_FIELDS`, one per (strategy, fraction) cell, in
-        the order of `strategies` then `fractions`.
+        the order of `strategies` then `fractions`, then the `"real_plus_synthetic"` cell.
 
     Example:
 
     ```python
     rows = gankit.retraining_study((fake_x, fake_y), real, test, total=2000, epochs=2,
-                                   fractions=(0.0, 0.1, 1.0), csv_path="quick.csv")
+                                   fractions=(0.0, 0.1, 1.0), csv_path="quick.csv",
+                                   real_plus_synthetic=True)
     ```
     """
     total, epochs, seed = int(total), int(epochs), int(seed)
@@ -121,56 +144,81 @@ def retraining_study(
         raise ValueError(f"Unknown strategies {unknown}; choose from {STRATEGIES}.")
     real_x, real_y = _labelled(real, "real", num_classes)
     test_x, test_y = _labelled(test, "test", num_classes)
-    max_real = max(round(f * total) for f in fractions)
+    validation = int(validation)
+    if validation < 0 or validation >= len(real_x):
+        raise ValueError(
+            f"validation={validation} real images cannot be held out of {len(real_x)}; pass the "
+            "whole training split (report 003: 60k = 55k train + 5k validation) or a smaller "
+            "validation (0 for none)."
+        )
+    (real_x, real_y), val = _clf.split_validation(real_x, real_y, validation)
+    val = val if validation else None
+    cells = [(strategy, fraction, round(fraction * total), total - round(fraction * total))
+             for strategy in strategies for fraction in fractions]
+    if real_plus_synthetic:
+        cells.append((REAL_PLUS_SYNTHETIC, 0.5, total, total))
+    max_real = max(n_real for _, _, n_real, _ in cells)
     if max_real > len(real_x):
-        raise ValueError(f"Need {max_real} real images for the largest fraction, got {len(real_x)}.")
+        raise ValueError(
+            f"Need {max_real} real images to train on besides the {validation} held out for "
+            f"validation, got {len(real_x)} (of {len(real_x) + validation})."
+        )
 
-    done = _read_rows(csv_path, total, epochs, seed) if csv_path else []
+    done = _read_rows(csv_path, total, epochs, seed, validation) if csv_path else []
     rows = []
     syn = None
-    for strategy in strategies:
-        for fraction in fractions:
-            row = _find(done, strategy, fraction)
-            if row is None:
-                n_real = round(fraction * total)
-                if syn is None and n_real < total:
-                    syn = _synthetic_set(synthetic, total, num_classes, seed)
-                row = _run_cell(strategy, fraction, n_real, total, syn, real_x, real_y,
-                                test_x, test_y, epochs, seed, batch_size, learning_rate,
-                                num_classes)
-                if csv_path:
-                    _append_row(csv_path, row)
-                if verbose:
-                    print(f"[retraining_study] {strategy:>19s} real={fraction:<8g} "
-                          f"accuracy={row['accuracy']:.4f} ({row['seconds']:.0f}s)", flush=True)
-            rows.append(row)
+    for strategy, fraction, n_real, n_syn in cells:
+        row = _find(done, strategy, fraction)
+        if row is None:
+            if syn is None and n_syn:
+                syn = _synthetic_set(synthetic, total, num_classes, seed)
+            row = _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y,
+                            val, test_x, test_y, epochs, seed, batch_size, learning_rate,
+                            num_classes)
+            if csv_path:
+                _append_row(csv_path, row)
+            if verbose:
+                print(f"[retraining_study] {strategy:>19s} real={fraction:<8g} "
+                      f"accuracy={row['accuracy']:.4f} ({row['seconds']:.0f}s)", flush=True)
+        rows.append(row)
     return rows
 
 
-def _run_cell(strategy, fraction, n_real, total, syn, real_x, real_y, test_x, test_y, epochs,
-              seed, batch_size, learning_rate, num_classes):
+def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val, test_x,
+              test_y, epochs, seed, batch_size, learning_rate, num_classes):
     start = time.perf_counter()
     rx, ry = _balanced_subset(real_x, real_y, n_real, num_classes, seed)
-    n_syn = total - n_real
     sx, sy = (syn[0][:n_syn], syn[1][:n_syn]) if n_syn else (rx[:0], ry[:0])
-    phases = _phases(strategy, epochs, (sx, sy), (rx, ry))
+    phases = _phases("mixed" if strategy == REAL_PLUS_SYNTHETIC else strategy, epochs,
+                     (sx, sy), (rx, ry))
     model = _clf.lenet(num_classes, real_x.shape[1:], seed=seed)
+    curve = []
     for i, (x, y, n_epochs) in enumerate(phases):
-        model, _ = train_classifier(x, y, model, n_epochs, seed + i, batch_size, learning_rate,
-                                    num_classes)
+        model, history = train_classifier(x, y, model, n_epochs, seed + i, batch_size,
+                                          learning_rate, num_classes, validation_data=val)
+        if val is not None:
+            curve += [float(a) for a in history.history["val_accuracy"]]
     accuracy = _clf.evaluate_accuracy(model, test_x, test_y)
     return {
         "strategy": strategy, "fraction": fraction, "n_real": n_real, "n_synthetic": n_syn,
-        "total": total, "epochs": epochs, "seed": seed, "accuracy": accuracy,
+        "total": total, "epochs": epochs, "seed": seed,
+        "validation": 0 if val is None else len(val[0]), "accuracy": accuracy,
+        "val_accuracy": curve[-1] if curve else None, "val_curve": curve,
         "seconds": time.perf_counter() - start,
     }
 
 
-def train_classifier(images, labels, model, epochs, seed, batch_size, learning_rate, num_classes):
-    """One training phase of a study cell (`fit_lenet` on a model kept across phases)."""
+def train_classifier(images, labels, model, epochs, seed, batch_size, learning_rate, num_classes,
+                     validation_data=None):
+    """One training phase of a study cell (`fit_lenet` on a model kept across phases).
+
+    Returns:
+        `(model, history)`; with `validation_data`, `history.history["val_accuracy"]` holds the
+        accuracy on it after each epoch.
+    """
     return _clf.fit_lenet(images, labels, num_classes=num_classes, epochs=epochs,
                           batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                          model=model)
+                          model=model, validation_data=validation_data)
 
 
 def _phases(strategy, epochs, syn, real):
@@ -242,7 +290,7 @@ def _labelled(pair, what, num_classes):
 # ----------------------------------------------------------------------------- CSV
 
 
-def _read_rows(path, total, epochs, seed):
+def _read_rows(path, total, epochs, seed, validation):
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return []
@@ -251,17 +299,22 @@ def _read_rows(path, total, epochs, seed):
         reader = csv.DictReader(f)
         missing = set(CSV_FIELDS) - set(reader.fieldnames or ())
         if missing:
-            raise ValueError(f"{path} is not a retraining-study CSV (missing columns {missing}).")
+            raise ValueError(
+                f"{path} is not a retraining-study CSV of this gankit version (missing columns "
+                f"{sorted(missing)}); use another csv_path."
+            )
         for raw in reader:
             try:
                 row = _parse_row(raw)
             except (TypeError, ValueError):
                 continue  # a row cut short by an interruption: recompute that cell
-            if (row["total"], row["epochs"], row["seed"]) != (total, epochs, seed):
+            settings = (row["total"], row["epochs"], row["seed"], row["validation"])
+            if settings != (total, epochs, seed, validation):
                 raise ValueError(
                     f"{path} holds results for total={row['total']}, epochs={row['epochs']}, "
-                    f"seed={row['seed']}, not total={total}, epochs={epochs}, seed={seed}; use "
-                    "another csv_path for different settings."
+                    f"seed={row['seed']}, validation={row['validation']}, not total={total}, "
+                    f"epochs={epochs}, seed={seed}, validation={validation}; use another "
+                    "csv_path for different settings."
                 )
             rows.append(row)
     return rows
@@ -272,7 +325,10 @@ def _parse_row(raw):
         "strategy": raw["strategy"], "fraction": float(raw["fraction"]),
         "n_real": int(raw["n_real"]), "n_synthetic": int(raw["n_synthetic"]),
         "total": int(raw["total"]), "epochs": int(raw["epochs"]), "seed": int(raw["seed"]),
-        "accuracy": float(raw["accuracy"]), "seconds": float(raw["seconds"]),
+        "validation": int(raw["validation"]), "accuracy": float(raw["accuracy"]),
+        "val_accuracy": float(raw["val_accuracy"]) if raw["val_accuracy"] else None,
+        "val_curve": [float(a) for a in raw["val_curve"].split()],
+        "seconds": float(raw["seconds"]),
     }
 
 
@@ -298,9 +354,19 @@ def _append_row(path, row):
         writer = csv.DictWriter(f, fieldnames=CSV_FIELDS)
         if new:
             writer.writeheader()
-        writer.writerow({k: repr(v) if isinstance(v, float) else v for k, v in row.items()})
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
         f.flush()
         os.fsync(f.fileno())
+
+
+def _csv_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        return " ".join(repr(float(v)) for v in value)
+    return value
 
 
 def read_study(csv_path):
@@ -357,6 +423,10 @@ def plot_study(csv_path, png_path, reference=True, title=None):
         if reference:
             ax.plot(np.array(REPORT_003_FRACTIONS) * 100, REPORT_003_TABLE3[strategy], ":",
                     color=colors[strategy], alpha=0.6, label=f"{strategy} (report 003)")
+    for row in rows:
+        if row["strategy"] == REAL_PLUS_SYNTHETIC:
+            ax.plot([row["fraction"] * 100], [row["accuracy"]], "k*", markersize=10,
+                    label=f"all real + all synthetic ({row['n_real'] + row['n_synthetic']})")
     ax.set_xscale("symlog", linthresh=0.01)
     ax.set_xlim(-0.001, 110)
     ax.set_xlabel("real images in the training set (%)")

@@ -308,6 +308,81 @@ def test_replay_fraction_alternate_and_determinism():
     assert other.history != replay.history
 
 
+_CYCLE_NETS = {"generator": ("generator_ab", "generator_ba"),
+               "discriminator": ("discriminator_a", "discriminator_b")}
+
+
+class _CycleWatch(keras.callbacks.Callback):
+    """_Watch for CycleGAN: the weights of each player's two nets, per batch and epoch end."""
+
+    def __init__(self, replay):
+        super().__init__()
+        self.replay = replay
+        self.batches = []
+        self.epoch_end = {}
+
+    def _weights(self):
+        return {name: getattr(self.model, name).get_weights()
+                for names in _CYCLE_NETS.values() for name in names}
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.batches.append({"active": None if self.replay.active is None
+                             else dict(self.replay.active), **self._weights()})
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epoch_end[epoch + 1] = {
+            **self._weights(),
+            "d_opt": [keras.ops.convert_to_numpy(v) for v in self.model.d_optimizer.variables],
+            "g_opt": [keras.ops.convert_to_numpy(v) for v in self.model.g_optimizer.variables],
+        }
+
+
+@pytest.mark.parametrize("mode", ["discriminator", "generator"])
+def test_replay_on_cyclegan_swaps_both_nets_of_a_player_and_restores(mode):
+    from gankit.models.cyclegan import CycleGAN
+    from gankit.nets.cyclegan import digit_patch_discriminator, digit_resnet_generator
+
+    keras.utils.set_random_seed(0)
+    size = 16
+    model = CycleGAN(
+        digit_resnet_generator((size, size, 1), output_channels=3, filters=4,
+                               num_residual_blocks=1),
+        digit_resnet_generator((size, size, 3), output_channels=1, filters=4,
+                               num_residual_blocks=1),
+        digit_patch_discriminator((size, size, 1), filters=4),
+        digit_patch_discriminator((size, size, 3), filters=4),
+        lambda_identity=0.0, pool_size=4, seed=0)
+    model.compile(g_optimizer=_adam(), d_optimizer=_adam(), run_eagerly=True)
+    rng = np.random.default_rng(0)
+    a = rng.uniform(-1, 1, (8, size, size, 1)).astype("float32")
+    b = rng.uniform(-1, 1, (8, size, size, 3)).astype("float32")
+    data = tf.data.Dataset.from_tensor_slices((a, b)).batch(4)  # 2 batches per epoch
+    replay = callbacks.HistoricalReplay(every=2, keep=2, mode=mode, seed=0)
+    before, after = _CycleWatch(replay), _CycleWatch(replay)
+    model.fit(data, epochs=4, verbose=0, callbacks=[before, replay, after])
+
+    other = "generator" if mode == "discriminator" else "discriminator"
+    assert [s["epoch"] for s in replay.snapshots] == [2, 4]
+    assert [(h["epoch"], h["snapshot_epoch"], h["batches"]) for h in replay.history] == [(4, 2, 2)]
+    replayed = [(cur, seen) for cur, seen in zip(before.batches, after.batches)
+                if seen["active"] is not None]
+    assert len(replayed) == 2 and all(seen["active"]["player"] == mode for _, seen in replayed)
+    for cur, seen in replayed:
+        for name in _CYCLE_NETS[mode]:  # both nets of the replayed player are the old snapshot
+            assert _same(seen[name], before.epoch_end[2][name]), name
+            assert not _same(seen[name], cur[name]), name
+        for name in _CYCLE_NETS[other]:  # the other player is its current self
+            assert _same(seen[name], cur[name]), name
+    # after the replay epoch the replayed player holds its current weights and optimizer state
+    for name in _CYCLE_NETS[mode]:
+        assert _same(before.epoch_end[4][name], before.epoch_end[3][name]), name
+        assert _same(getattr(model, name).get_weights(), before.epoch_end[3][name]), name
+    key = "d_opt" if mode == "discriminator" else "g_opt"
+    np.testing.assert_equal(before.epoch_end[4][key], before.epoch_end[3][key])
+    for name in _CYCLE_NETS[other]:  # ... and the other player trained against the old one
+        assert not _same(before.epoch_end[4][name], before.epoch_end[3][name]), name
+
+
 def test_replay_bad_arguments():
     with pytest.raises(ValueError, match="mode"):
         callbacks.HistoricalReplay(mode="both-ways")

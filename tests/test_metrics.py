@@ -166,3 +166,74 @@ def test_class_coverage_flags_mode_collapse(mnist_test):
     ones = metrics.class_coverage(x[y == 1])
     assert ones["collapsed"] and ones["covered"] == 1 and ones["entropy"] < 0.1
     assert ones["counts"].sum() == np.sum(y == 1)
+
+
+# ----------------------------------------------------------------------------- which classifier
+
+
+def _digits(shape, n=20, seed=0):
+    return np.random.default_rng(seed).integers(0, 256, (n, *shape), dtype=np.uint8)
+
+
+def test_classifier_is_picked_by_dataset_name():
+    x = _digits((28, 28, 1))
+    fashion = metrics.class_probabilities(x, dataset="fashion_mnist")
+    np.testing.assert_allclose(fashion, classifier.predict_proba(x, "fashion_mnist"))
+    assert not np.allclose(fashion, classifier.predict_proba(x, "mnist"))
+    colored = _digits((28, 28, 3))
+    np.testing.assert_allclose(metrics.class_probabilities(colored, dataset="colored_mnist"),
+                               classifier.predict_proba(colored, "colored_mnist"))
+    assert metrics.inception_score(x, dataset="fashion_mnist", splits=2)[0] >= 1.0
+    assert metrics.class_coverage(x, dataset="fashion_mnist")["counts"].sum() == 20
+    labels = np.arange(20) % 10
+    assert 0 <= metrics.conditional_accuracy(x, labels, dataset="fashion_mnist")["accuracy"] <= 1
+    fd = metrics.frechet_distance(x, _digits((28, 28, 1), seed=1), dataset="fashion_mnist")
+    assert fd == pytest.approx(metrics.frechet_distance(x, _digits((28, 28, 1), seed=1),
+                                                        "fashion_mnist"))
+
+
+@pytest.mark.parametrize("dataset, shape", [
+    ("svhn", (32, 32, 3)),          # a dataset gankit ships no LeNet for
+    ("horse2zebra", (64, 64, 3)),
+    (None, (32, 32, 3)),            # SVHN-shaped images, no name
+    (None, (28, 28, 3)),            # 3 channels, no name: not necessarily colored MNIST
+    (None, (64, 64, 1)),            # a shape no shipped LeNet takes
+    ("colored_mnist", (32, 32, 3)),  # the named LeNet does not take these images
+])
+def test_no_metric_scores_with_a_classifier_that_does_not_fit(dataset, shape):
+    x = _digits(shape, n=10)
+    calls = [
+        lambda: metrics.class_probabilities(x, dataset=dataset),
+        lambda: metrics.inception_score(x, dataset=dataset, splits=2),
+        lambda: metrics.conditional_accuracy(x, np.arange(10), dataset=dataset),
+        lambda: metrics.class_coverage(x, dataset=dataset),
+        lambda: metrics.frechet_distance(x, x, dataset=dataset),
+        lambda: metrics.statistics(x, dataset=dataset),
+    ]
+    for call in calls:
+        with pytest.raises(ValueError, match="classifier="):
+            call()
+    if dataset is None:  # the classifier module's own defaults refuse them too
+        with pytest.raises(ValueError, match="classifier="):
+            classifier.predict_proba(x)
+        with pytest.raises(ValueError, match="classifier="):
+            classifier.features(x)
+
+
+def test_evaluate_generator_refuses_datasets_without_a_lenet_and_takes_a_classifier():
+    class Fake:
+        num_classes = None
+
+        def generate(self, n, seed=None):
+            return _digits((28, 28, 1), n=n, seed=seed) / 127.5 - 1
+
+    with pytest.raises(ValueError, match="classifier="):
+        metrics.evaluate_generator(Fake(), "svhn", n=20)
+    own = classifier.lenet(seed=0)
+    result = metrics.evaluate_generator(Fake(), "mnist", n=20, splits=2, classifier=own)
+    assert result["inception_score"] >= 1.0 and np.isfinite(result["frechet_distance"])
+
+
+def test_fid_docstring_warns_values_are_not_comparable_with_standard_fid():
+    doc = metrics.frechet_inception_distance.__doc__
+    assert "not comparable" in doc and "pytorch-fid" in doc and "report 000" in doc

@@ -299,3 +299,133 @@ def test_keras_file_round_trip(tmp_path, tiny_nets, tiny_images, tiny_labels, ki
     np.testing.assert_array_equal(
         np.array(twin.seed_generator.state), np.array(model.seed_generator.state)
     )
+
+
+# --- WGAN-GP: every critic update sees its own real images (report 002, Gulrajani et al. Alg. 1)
+
+
+def _numbered_images(n):
+    """n images whose pixels all equal a value that encodes the image's index."""
+    values = np.linspace(-0.9, 0.9, n, dtype="float32")
+    return np.broadcast_to(values[:, None, None, None], (n, 28, 28, 1)).copy(), values
+
+
+class _SpyWGANGP(WGANGP):
+    """Records, for every critic update, the generator step it belongs to and the real images."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.seen = []
+
+    def discriminator_penalty(self, real, fake, one_hot):
+        step = int(self.g_optimizer.iterations.numpy())
+        self.seen.append((step, np.asarray(real)[:, 0, 0, 0].copy()))
+        return super().discriminator_penalty(real, fake, one_hot)
+
+
+@pytest.mark.parametrize("batch_size", [12, 10])  # 10: parts of 3, 3, 4 (sizes differ by one)
+def test_wgangp_critic_updates_of_one_generator_step_see_different_real_images(
+    tiny_nets, batch_size
+):
+    images, values = _numbered_images(30)
+    wgan = _SpyWGANGP(*tiny_nets("wgan"), critic_steps=3, seed=0)
+    wgan.compile(d_optimizer=adam(), g_optimizer=adam(), run_eagerly=True)
+    fit(wgan, dataset(images, batch_size=batch_size), epochs=1)
+    steps = -(-30 // batch_size)
+    assert wgan.g_optimizer.iterations.numpy() == steps  # one generator update per fit batch
+    assert len(wgan.seen) == 3 * steps  # critic_steps critic updates per generator update
+    for step in range(steps):
+        parts = [seen for g_step, seen in wgan.seen if g_step == step]
+        assert len(parts) == 3
+        for i in range(3):
+            for j in range(i + 1, 3):
+                assert not np.intersect1d(parts[i], parts[j]).size, (step, i, j)
+    # one epoch: every real image is seen by exactly one critic update
+    everything = np.sort(np.concatenate([seen for _, seen in wgan.seen]))
+    np.testing.assert_allclose(everything, values, atol=1e-6)
+
+
+@pytest.mark.parametrize("jit, batch_size", [(True, 16), (False, 15)])
+def test_wgangp_trains_with_xla_and_with_a_last_batch_smaller_than_critic_steps(
+    tiny_nets, tiny_images, tiny_labels, jit, batch_size
+):
+    # batches of 15: the last of the 32 images' batches has 2 images for 3 critic updates
+    wgan = WGANGP(*tiny_nets("wgan", conditional=True), critic_steps=3, seed=0)
+    wgan.compile(d_optimizer=adam(), g_optimizer=adam(), jit_compile=jit)
+    history = fit(wgan, dataset(tiny_images, tiny_labels, batch_size=batch_size), epochs=1)
+    assert all(np.all(np.isfinite(v)) for v in history.history.values())
+    steps = -(-32 // batch_size)
+    assert wgan.d_optimizer.iterations.numpy() == 3 * steps
+    assert wgan.g_optimizer.iterations.numpy() == steps
+    assert all(np.isfinite(w).all() for w in weights(wgan.critic))
+
+
+# --- presets follow their reports
+
+
+def test_wgan_gp_preset_is_report_002_with_algorithm_1():
+    from gankit import presets
+
+    preset = presets.get("wgan-gp")
+    model = preset.build((28, 28, 1), 10, seed=0)
+    preset.compile(model, jit_compile=False)
+    assert model.critic_steps == 5 and model.gp_weight == 10.0
+    # each critic update sees report 002's batch of 128 real images
+    assert preset.batch_size == model.critic_steps * 128
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        assert float(optimizer.learning_rate) == pytest.approx(1e-4)
+        assert float(optimizer.beta_1) == 0.0 and float(optimizer.beta_2) == pytest.approx(0.9)
+    defaults = WGANGP(model.generator, model.critic).default_optimizers()
+    assert [float(o.beta_1) for o in defaults] == [0.0, 0.0]
+
+
+def test_cgan_preset_decays_its_learning_rate_and_resumes_through_the_cli(tmp_path):
+    from gankit import presets
+    from gankit.cli import train_run
+
+    model = presets.get("cgan").build((28, 28, 1), 10, seed=0)
+    presets.get("cgan").compile(model, jit_compile=False)
+    for optimizer in (model.d_optimizer, model.g_optimizer):
+        schedule = optimizer._learning_rate
+        assert isinstance(schedule, keras.optimizers.schedules.ExponentialDecay)
+        assert float(schedule(0)) == pytest.approx(2e-4)
+        assert float(schedule(499)) == pytest.approx(2e-4)  # staircase
+        assert float(schedule(1000)) == pytest.approx(2e-4 * 0.95**2)
+    assert model.d_optimizer._learning_rate is not model.g_optimizer._learning_rate
+
+    # the CLI's preset path: train, checkpoint (.keras), resume with the schedule intact
+    out = tmp_path / "run"
+    train_run("cgan", "mnist", 1, out, limit=400, steps_per_epoch=2, jit_compile=False,
+              evaluate_n=0)
+    train_run("cgan", "mnist", 2, out, limit=400, steps_per_epoch=2, jit_compile=False,
+              evaluate_n=0)
+    from gankit import callbacks
+
+    resumed, epoch = callbacks.resume(out / "checkpoints")
+    assert epoch == 2 and int(resumed.d_optimizer.iterations.numpy()) == 4
+    schedule = resumed.d_optimizer._learning_rate
+    assert isinstance(schedule, keras.optimizers.schedules.ExponentialDecay)
+    assert (schedule.decay_steps, schedule.decay_rate, schedule.staircase) == (500, 0.95, True)
+
+
+# --- the docstrings say what train_step does
+
+
+def test_gan_docs_say_the_generator_update_reuses_the_discriminator_fake_batch(
+    tiny_nets, tiny_images
+):
+    import gankit.models.base as base
+
+    for doc in (GAN.__doc__, base.__doc__):
+        text = " ".join(doc.split())
+        assert "generator update with fresh noise" not in text
+        assert "update, each with its own optimizer and fresh noise" not in text
+        assert "same fake batch" in text
+    # ... and it does: one generator forward pass per batch (d_steps = 1)
+    gan = GAN(*tiny_nets("mlp"), seed=0)
+    gan.compile(d_optimizer=adam(), g_optimizer=adam(), run_eagerly=True)
+    calls = []
+    forward = gan.generator.call
+    gan.generator.call = lambda *a, **k: (calls.append(1), forward(*a, **k))[1]
+    fit(gan, dataset(tiny_images), epochs=1)
+    assert len(calls) == 2  # 2 batches

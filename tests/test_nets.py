@@ -24,6 +24,14 @@ REPORT_COUNTS = [
     (nets.cgan_generator, {"filters": 128}, 897_089),
     (nets.cgan_discriminator, {}, 63_425),
     (nets.cgan_discriminator, {"filters": 64}, 229_249),
+    # report 003, Table 1 variants
+    (nets.cgan_generator, {"filters": 32}, 185_873),
+    (nets.cgan_generator, {"kernel_size": 4}, 378_625),
+    (nets.cgan_generator, {"extra_layer": True}, 409_809),
+    (nets.cgan_discriminator, {"filters": 16}, 18_913),
+    (nets.cgan_discriminator, {"kernel_size": 4}, 41_825),
+    (nets.cgan_discriminator, {"extra_layer": True}, 271_873),
+    (nets.cgan_discriminator, {"filters": 64, "dropout": 0.3}, 229_249),
     (nets.wgan_generator, {}, 1_486_352),
     (nets.wgan_generator, {"conditional": True}, 1_488_912),
     (nets.wgan_critic, {}, 1_460_225),
@@ -160,3 +168,52 @@ def test_bad_arguments_raise_value_errors():
         nets.wgan_generator(units=())
     with pytest.raises(ValueError, match="filters"):
         nets.cgan_discriminator(filters=0)
+
+
+def test_report_003_table_1_variants_are_builder_arguments():
+    from gankit.nets.dcgan import TABLE_1_CGAN
+
+    def convs(model, kind):
+        return [layer for layer in model.layers if type(layer) is kind]
+
+    built = {row: (nets.cgan_generator(**g), nets.cgan_discriminator(**d))
+             for row, (g, d) in TABLE_1_CGAN.items()}
+    base_g, base_d = built["Base"]
+    # extra layer: 3 hidden layers in both nets
+    g, d = built["Base + OSLS + Extra layer"]
+    up = keras.layers.Conv2DTranspose
+    assert len(convs(g, up)) == 4 == len(convs(base_g, up)) + 1
+    assert [c.strides for c in convs(g, keras.layers.Conv2DTranspose)] == [(1, 1), (2, 2), (1, 1), (2, 2)]
+    assert len(convs(d, keras.layers.Conv2D)) == 4 == len(convs(base_d, keras.layers.Conv2D)) + 1
+    assert sum(isinstance(layer, keras.layers.BatchNormalization) for layer in g.layers) == 3
+    # 4x4 kernels in place of the 5x5 ones
+    g, d = built["Base + filter size of 4x4 + OSLS"]
+    assert [c.kernel_size for c in convs(g, keras.layers.Conv2DTranspose)] == [(7, 7), (4, 4), (4, 4)]
+    assert [c.kernel_size for c in convs(d, keras.layers.Conv2D)] == [(4, 4), (4, 4), (7, 7)]
+    # dropout layer (0.3) with twice the filters
+    g, d = built["Base + 2*num_filters + Dropout layer + OSLS"]
+    assert [layer.rate for layer in d.layers if isinstance(layer, keras.layers.Dropout)] == [0.3]
+    assert [c.filters for c in convs(d, keras.layers.Conv2D)] == [64, 128, 1]
+    assert not any(isinstance(layer, keras.layers.Dropout) for layer in base_d.layers)
+    # half the filters
+    g, d = built["Base + num_filters/2"]
+    assert [c.filters for c in convs(g, keras.layers.Conv2DTranspose)] == [32, 16, 1]
+    assert [c.filters for c in convs(d, keras.layers.Conv2D)] == [16, 32, 1]
+    for g, d in built.values():  # every row still maps 28x28 digits to one logit
+        assert g.output_shape == (None, 28, 28, 1) and d.output_shape == (None, 1)
+
+
+def test_dcgan_002_discriminator_honours_dropout():
+    def rates(model):
+        return [layer.rate for layer in model.layers if isinstance(layer, keras.layers.Dropout)]
+
+    assert rates(nets.dcgan_discriminator(variant="002")) == []  # report 002 has none
+    assert rates(nets.dcgan_discriminator(variant="002", dropout=0.4)) == [pytest.approx(0.4)]
+    assert rates(nets.dcgan_discriminator(variant="003")) == [pytest.approx(0.3)]  # report 003
+    assert rates(nets.dcgan_discriminator(variant="003", dropout=0.0)) == []
+    assert nets.dcgan_discriminator(variant="002", dropout=0.4).count_params() == 138_945
+    for bad in (1.0, -0.1, "0.3"):
+        with pytest.raises(ValueError, match="dropout"):
+            nets.dcgan_discriminator(variant="002", dropout=bad)
+    with pytest.raises(ValueError, match="kernel_size"):
+        nets.cgan_generator(kernel_size=0)

@@ -8,6 +8,8 @@ import pytest
 from gankit import studies
 from gankit.data import load_arrays
 
+VALIDATION = 100  # tiny stand-in for report 003's 5k validation images
+
 
 @pytest.fixture(scope="module")
 def tiny():
@@ -63,7 +65,7 @@ def test_study_writes_csv_and_resumes_after_interruption(tiny, tmp_path, monkeyp
     synthetic, real, test = tiny
     csv_path = tmp_path / "study.csv"
     kwargs = dict(total=200, fractions=(0.0, 0.05, 1.0), epochs=2, csv_path=csv_path, seed=0,
-                  batch_size=16, verbose=0)
+                  batch_size=16, verbose=0, validation=VALIDATION)
     real_train = studies.train_classifier
     interrupted = _Counter(fail_after=3)  # mixed needs 1 call per cell, the others 1-2
     monkeypatch.setattr(studies, "train_classifier", interrupted.wrap(real_train))
@@ -99,7 +101,7 @@ def test_truncated_last_row_is_recomputed(tiny, tmp_path):
     synthetic, real, test = tiny
     csv_path = tmp_path / "cut.csv"
     kwargs = dict(total=100, fractions=(0.5,), strategies="mixed", epochs=1, csv_path=csv_path,
-                  verbose=0)
+                  verbose=0, validation=VALIDATION)
     studies.retraining_study(synthetic, real, test, **kwargs)
     text = csv_path.read_text()
     csv_path.write_text(text[: text.rindex(",")])  # cut inside the last row
@@ -124,7 +126,8 @@ def test_generator_model_is_sampled_class_balanced(tiny):
             return x
 
     rows = studies.retraining_study(FakeCGAN(), real, test, total=100, fractions=(0.0,),
-                                    strategies=("mixed",), epochs=1, verbose=0)
+                                    strategies=("mixed",), epochs=1, verbose=0,
+                                    validation=VALIDATION)
     assert np.bincount(seen["labels"], minlength=10).tolist() == [10] * 10
     assert seen["seed"] == 0 and rows[0]["n_synthetic"] == 100
 
@@ -137,6 +140,76 @@ def test_bad_arguments_are_value_errors(tiny):
         studies.retraining_study(synthetic, real, test, fractions=(1.5,), total=10)
     with pytest.raises(ValueError, match="synthetic images"):
         studies.retraining_study(synthetic, real, test, fractions=(0.0,), total=1000, epochs=1,
-                                 verbose=0)
+                                 verbose=0, validation=VALIDATION)
     with pytest.raises(ValueError, match=r"\(images, labels\)"):
-        studies.retraining_study(object(), real, test, fractions=(0.0,), total=10, verbose=0)
+        studies.retraining_study(object(), real, test, fractions=(0.0,), total=10, verbose=0,
+                                 validation=VALIDATION)
+    with pytest.raises(ValueError, match="validation"):
+        studies.retraining_study(synthetic, real, test, fractions=(0.0,), total=10, verbose=0)
+    with pytest.raises(ValueError, match="besides the 100 held out"):
+        studies.retraining_study(synthetic, real, test, fractions=(1.0,), total=350, verbose=0,
+                                 validation=VALIDATION)
+
+
+class _Spy:
+    """Wraps train_classifier, recording each phase's training images and validation data."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.phases = []
+
+    def __call__(self, images, labels, *args, validation_data=None, **kwargs):
+        self.phases.append((np.asarray(images), validation_data))
+        return self.fn(images, labels, *args, validation_data=validation_data, **kwargs)
+
+
+def _keys(images):
+    return {image.tobytes() for image in np.asarray(images)}
+
+
+def test_last_real_images_are_held_out_for_validation(tiny, monkeypatch):
+    import inspect
+
+    from gankit.classifier import REPORT_003_VALIDATION, prepare_images
+
+    assert REPORT_003_VALIDATION == 5000  # report 003: 55k train / 5k validation
+    assert inspect.signature(studies.retraining_study).parameters["validation"].default == 5000
+    synthetic, real, test = tiny
+    spy = _Spy(studies.train_classifier)
+    monkeypatch.setattr(studies, "train_classifier", spy)
+    rows = studies.retraining_study(synthetic, real, test, total=300, fractions=(1.0, 0.5),
+                                    strategies=("mixed", "synthetic_then_real"), epochs=2,
+                                    verbose=0, validation=VALIDATION)
+    held_out = _keys(prepare_images(real[0][-VALIDATION:]))
+    for images, validation_data in spy.phases:
+        assert _keys(validation_data[0]) == held_out
+        np.testing.assert_array_equal(validation_data[1], real[1][-VALIDATION:])
+        assert not _keys(images) & held_out  # no LeNet trains on a validation image
+    # one validation score per epoch run (synthetic_then_real at 100 % real runs only the
+    # real half of the epochs, as in the report)
+    assert [len(row["val_curve"]) for row in rows] == [2, 2, 1, 2]
+    for row in rows:
+        assert row["validation"] == VALIDATION
+        assert row["val_accuracy"] == row["val_curve"][-1] and 0 <= row["val_accuracy"] <= 1
+
+
+def test_real_plus_synthetic_run_trains_on_both_sets_whole(tiny, monkeypatch, tmp_path):
+    synthetic, real, test = tiny
+    spy = _Spy(studies.train_classifier)
+    monkeypatch.setattr(studies, "train_classifier", spy)
+    csv_path = tmp_path / "study.csv"
+    kwargs = dict(total=150, fractions=(0.0,), strategies=("mixed",), epochs=1, verbose=0,
+                  validation=VALIDATION, real_plus_synthetic=True, csv_path=csv_path)
+    rows = studies.retraining_study(synthetic, real, test, **kwargs)
+    combined = rows[-1]
+    assert combined["strategy"] == studies.REAL_PLUS_SYNTHETIC == "real_plus_synthetic"
+    assert (combined["n_real"], combined["n_synthetic"], combined["fraction"]) == (150, 150, 0.5)
+    images, _ = spy.phases[-1]
+    assert len(images) == 300  # report 003: 55k real + 55k synthetic = 110k
+    from gankit.classifier import prepare_images
+
+    assert len(_keys(images) & _keys(prepare_images(real[0]))) == 150
+    assert studies.read_study(csv_path) == rows  # saved, read back, and resumable
+    assert studies.retraining_study(synthetic, real, test, **kwargs) == rows
+    assert len(spy.phases) == 2
+    assert studies.plot_study(csv_path, tmp_path / "study.png").stat().st_size > 1000

@@ -24,14 +24,43 @@ def _set_optimizer_values(optimizer, values):
         variable.assign(value)
 
 
+# The networks of each player: a GAN's generator and discriminator, or CycleGAN's pairs (both
+# generators share one optimizer, both discriminators the other, so they are replayed together).
+_PLAYER_NETS = (
+    {"generator": ("generator",), "discriminator": ("discriminator",)},
+    {"generator": ("generator_ab", "generator_ba"),
+     "discriminator": ("discriminator_a", "discriminator_b")},
+)
+
+
+def _get_weights(nets):
+    """All weights of `nets`, one flat list (the first net's, then the next's)."""
+    return [w for net in nets for w in net.get_weights()]
+
+
+def _set_weights(nets, weights):
+    start = 0
+    for net in nets:
+        count = len(net.weights)
+        net.set_weights(weights[start:start + count])
+        start += count
+
+
 class HistoricalReplay(keras.callbacks.Callback):
     """Mixes older snapshots of G or D into training.
 
     What it does, exactly (epochs are numbered from 1):
 
+    * **Players.** For `GAN`, `ConditionalGAN` and `WGANGP` the generator player is
+      `model.generator` (optimizer `model.g_optimizer`) and the discriminator player is
+      `model.discriminator` (`model.d_optimizer`). For `CycleGAN` (where the lecture gives the
+      tip) the generator player is both generators, `generator_ab` and `generator_ba` (they
+      share `g_optimizer`), and the discriminator player is both discriminators,
+      `discriminator_a` and `discriminator_b` (sharing `d_optimizer`): a replay swaps both
+      nets of the player at once.
     * **Snapshots.** At the end of every epoch `e` with `e % every == 0` it copies the weights
-      (all of them, BatchNorm statistics included) of `model.generator` and
-      `model.discriminator` to host memory. The newest `keep` snapshots are kept.
+      (all of them, BatchNorm statistics included) of both players' nets to host memory. The
+      newest `keep` snapshots are kept.
     * **Replay epochs.** Every epoch `e` with `e % every == 0` that has at least one snapshot
       from before it (so the first is epoch `2 * every`) is a replay epoch. At its start one
       snapshot is drawn uniformly at random, and the *replayed player* is chosen: the
@@ -66,7 +95,9 @@ class HistoricalReplay(keras.callbacks.Callback):
         seed: seed of the random choices.
 
     Attributes:
-        snapshots: list of dicts `{"epoch", "generator", "discriminator"}` (weight lists).
+        snapshots: list of dicts `{"epoch", "generator", "discriminator"}` (weight lists; for
+            CycleGAN the first net's weights then the second's, e.g. `generator_ab`'s then
+            `generator_ba`'s).
         history: one dict per replay epoch: `epoch`, `player` (the replayed one),
             `snapshot_epoch`, `batches` (replay batches played).
         active: None, or during a replay batch the dict describing it.
@@ -101,15 +132,19 @@ class HistoricalReplay(keras.callbacks.Callback):
         return list(self._snapshots)
 
     def _players(self):
+        """`{"generator": (nets, optimizer), "discriminator": (nets, optimizer)}`."""
         model = self.model
-        generator = getattr(model, "generator", None)
-        discriminator = getattr(model, "discriminator", None)
-        if generator is None or discriminator is None:
-            raise ValueError(
-                f"HistoricalReplay needs a model with `generator` and `discriminator`; "
-                f"{type(model).__name__} has none.")
-        return {"generator": (generator, getattr(model, "g_optimizer", None)),
-                "discriminator": (discriminator, getattr(model, "d_optimizer", None))}
+        for layout in _PLAYER_NETS:
+            nets = {player: tuple(getattr(model, name, None) for name in names)
+                    for player, names in layout.items()}
+            if all(net is not None for group in nets.values() for net in group):
+                return {"generator": (nets["generator"], getattr(model, "g_optimizer", None)),
+                        "discriminator": (nets["discriminator"],
+                                          getattr(model, "d_optimizer", None))}
+        raise ValueError(
+            "HistoricalReplay needs a model with `generator` and `discriminator` (GAN, "
+            "ConditionalGAN, WGANGP) or with `generator_ab`, `generator_ba`, `discriminator_a` "
+            f"and `discriminator_b` (CycleGAN); {type(model).__name__} has neither.")
 
     def on_train_begin(self, logs=None):
         self._players()
@@ -136,20 +171,20 @@ class HistoricalReplay(keras.callbacks.Callback):
             self._saved = None  # the replayed player trains this batch: stored copy goes stale
             return
         player = self._epoch["player"]
-        net, optimizer = self._players()[player]
+        nets, optimizer = self._players()[player]
         if self._saved is None:
-            self._saved = (net.get_weights(),
+            self._saved = (_get_weights(nets),
                            _optimizer_values(optimizer) if optimizer is not None else None)
-        net.set_weights(self._epoch["snapshot"][player])
+        _set_weights(nets, self._epoch["snapshot"][player])
         self.active = {"epoch": self._epoch["epoch"], "batch": batch, "player": player,
                        "snapshot_epoch": self._epoch["snapshot_epoch"]}
 
     def _restore(self):
         if self.active is None:
             return
-        net, optimizer = self._players()[self.active["player"]]
+        nets, optimizer = self._players()[self.active["player"]]
         weights, optimizer_values = self._saved
-        net.set_weights(weights)
+        _set_weights(nets, weights)
         if optimizer_values is not None:
             _set_optimizer_values(optimizer, optimizer_values)
         self._epoch["batches"] += 1
@@ -167,8 +202,8 @@ class HistoricalReplay(keras.callbacks.Callback):
         if number % self.every == 0:
             players = self._players()
             self._snapshots.append({"epoch": number,
-                                    "generator": players["generator"][0].get_weights(),
-                                    "discriminator": players["discriminator"][0].get_weights()})
+                                    "generator": _get_weights(players["generator"][0]),
+                                    "discriminator": _get_weights(players["discriminator"][0])})
 
     def on_train_end(self, logs=None):
         self._restore()

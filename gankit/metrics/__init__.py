@@ -7,7 +7,10 @@
 * `conditional_accuracy`: does a conditional generator draw the class it was asked for?
 * `class_coverage`: histogram of predicted classes, a mode-collapse alarm.
 
-Every function accepts float images in [-1, 1] or uint8 images of any batch size.
+Every function accepts float images in [-1, 1] or uint8 images of any batch size. The LeNet is
+`classifier=` or, without it, the one shipped for `dataset=` (`"mnist"`, `"fashion_mnist"`,
+`"colored_mnist"`); with neither, only 28x28x1 images are scored (MNIST LeNet). Images no
+shipped LeNet fits (SVHN, horse2zebra, ...) raise a `ValueError` asking for `classifier=`.
 
 Example:
 

@@ -101,7 +101,7 @@ def _as_stats(x, extract):
 # ----------------------------------------------------------------------------- LeNet FD
 
 
-def frechet_distance(real, fake, classifier=None, batch_size=500):
+def frechet_distance(real, fake, classifier=None, batch_size=500, dataset=None):
     """Fréchet distance between two image sets on a LeNet's penultimate (84-d) features.
 
     Args:
@@ -109,11 +109,17 @@ def frechet_distance(real, fake, classifier=None, batch_size=500):
             `reference_statistics("mnist")`.
         fake: images or statistics, as `real`.
         classifier: a LeNet (`keras.Model` with a `"features"` layer), a pretrained name, or
-            `None` (pretrained MNIST LeNet for 1-channel images, colored MNIST for 3).
+            `None` (the LeNet of `dataset`).
         batch_size: images per forward pass.
+        dataset: with `classifier=None`, the dataset whose LeNet gives the features
+            (`"mnist"`, `"fashion_mnist"`, `"colored_mnist"`); None: MNIST for 28x28x1 images,
+            any other shape raises (see `gankit.classifier.pretrained_for`).
 
     Returns:
         The distance as a Python float (0 for identical sets; symmetric in `real` and `fake`).
+
+    Raises:
+        ValueError: `classifier=None` and no shipped LeNet fits `dataset` or the images.
 
     Example:
 
@@ -123,11 +129,11 @@ def frechet_distance(real, fake, classifier=None, batch_size=500):
     ```
     """
     if classifier is None:
+        for images in (fake, real):
+            if not isinstance(images, dict):
+                default_classifier(images, dataset)  # both image sets must fit the LeNet
         images = fake if not isinstance(fake, dict) else real
-        if isinstance(images, dict):
-            classifier = "mnist"
-        else:
-            classifier = default_classifier(images)
+        classifier = default_classifier(None if isinstance(images, dict) else images, dataset)
 
     def extract(images):
         return _clf.features(images, classifier, batch_size)
@@ -136,8 +142,10 @@ def frechet_distance(real, fake, classifier=None, batch_size=500):
     return frechet_distance_from_stats(s1["mu"], s1["sigma"], s2["mu"], s2["sigma"])
 
 
-def statistics(images, classifier=None, batch_size=500):
+def statistics(images, classifier=None, batch_size=500, dataset=None):
     """LeNet feature statistics (`mu`, `sigma`, `n`) of images, reusable by `frechet_distance`.
+
+    `classifier` and `dataset` pick the LeNet as in `frechet_distance`.
 
     Example:
 
@@ -147,7 +155,7 @@ def statistics(images, classifier=None, batch_size=500):
     ```
     """
     if classifier is None:
-        classifier = default_classifier(images)
+        classifier = default_classifier(images, dataset)
     return feature_statistics(_clf.features(images, classifier, batch_size))
 
 
@@ -302,7 +310,13 @@ def frechet_inception_distance(real, fake, weights=None, image_size=299, batch_s
     """FID: Fréchet distance on InceptionV3 pool features (report 000 scores translations with it).
 
     Needs the ImageNet weights locally (see `inception_feature_extractor`); nothing is downloaded.
-    Scores are comparable only between runs using the same weights, image size and sample size.
+
+    **Its values are not comparable with published FIDs**, report 000's table included: the
+    standard FID (the TF Inception graph of Heusel et al., pytorch-fid, which ports it) uses a
+    different Inception network (the 2015 TF graph, not Keras' `InceptionV3` ImageNet weights)
+    and its own resizing (the graph's resize of uint8 images; here `keras.ops.image.resize`,
+    bilinear, of [-1, 1] floats). Compare gankit's values only with each other: same weights,
+    same `image_size`, same number of samples.
 
     Args:
         real: images (float in [-1, 1] or uint8, 1 or 3 channels) or statistics (`mu`, `sigma`).

@@ -2,9 +2,11 @@
 
 All functions take float images in [-1, 1] or uint8 images (NHWC, or NHW for one channel) of any
 batch size, and a classifier that is a `keras.Model` returning class probabilities (such as
-`gankit.lenet`) or the name of a pretrained LeNet. With `classifier=None` they use
-`load_pretrained("mnist")` for 1-channel images and `load_pretrained("colored_mnist")` for
-3-channel ones.
+`gankit.lenet`) or the name of a pretrained LeNet. With `classifier=None` the classifier is the
+LeNet of `dataset=` (`"mnist"`, `"fashion_mnist"`, `"colored_mnist"`); without a dataset name,
+28x28x1 images are scored by the MNIST LeNet and any other shape raises a `ValueError` that says
+to pass `dataset=` or `classifier=` (gankit ships no LeNet for SVHN or horse2zebra, so their
+images always need `classifier=`). See `gankit.classifier.pretrained_for`.
 """
 
 import numpy as np
@@ -12,23 +14,38 @@ import numpy as np
 from gankit import classifier as _clf
 
 
-def default_classifier(images):
-    """The pretrained LeNet used when `classifier=None`: MNIST for 1 channel, colored MNIST for 3."""
-    x = np.asarray(images)
-    channels = x.shape[-1] if x.ndim == 4 else 1
-    return _clf.load_pretrained("colored_mnist" if channels == 3 else "mnist")
+def default_classifier(images, dataset=None):
+    """The pretrained LeNet used when `classifier=None` (`gankit.classifier.pretrained_for`).
+
+    Args:
+        images: the images to score.
+        dataset: dataset name, or None (then only 28x28x1 images have a default: MNIST).
+
+    Returns:
+        A pretrained LeNet `keras.Model`.
+
+    Raises:
+        ValueError: no shipped LeNet fits the dataset or the images; pass `classifier=`.
+    """
+    return _clf.pretrained_for(images, dataset)
 
 
-def class_probabilities(images, classifier=None, batch_size=500):
+def class_probabilities(images, classifier=None, batch_size=500, dataset=None):
     """Class probabilities of images under a classifier, predicted in batches.
 
     Args:
         images: float images in [-1, 1] or uint8 images.
-        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`.
+        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`
+            (the LeNet of `dataset`).
         batch_size: images per forward pass.
+        dataset: with `classifier=None`, the dataset whose LeNet scores the images
+            (`"mnist"`, `"fashion_mnist"`, `"colored_mnist"`); None: MNIST for 28x28x1 images.
 
     Returns:
         float64 numpy array `(n, num_classes)`.
+
+    Raises:
+        ValueError: `classifier=None` and no shipped LeNet fits `dataset` or the images.
 
     Example:
 
@@ -37,7 +54,7 @@ def class_probabilities(images, classifier=None, batch_size=500):
     ```
     """
     if classifier is None:
-        classifier = default_classifier(images)
+        classifier = default_classifier(images, dataset)
     return _clf.predict_proba(images, classifier, batch_size)
 
 
@@ -96,16 +113,18 @@ def inception_score_from_probs(probs, splits=10, seed=0):
     return float(np.mean(scores)), float(np.std(scores))
 
 
-def inception_score(images, classifier=None, splits=10, seed=0, batch_size=500):
+def inception_score(images, classifier=None, splits=10, seed=0, batch_size=500, dataset=None):
     """Inception Score of images under a classifier (report 003 uses a MNIST LeNet).
 
     Args:
         images: float images in [-1, 1] or uint8 images, any number (at least `splits`).
         classifier: a `keras.Model` returning probabilities, a pretrained LeNet name, or `None`
-            (pretrained MNIST LeNet for 1 channel, colored MNIST for 3).
+            (the LeNet of `dataset`).
         splits: number of shuffled parts the score is averaged over.
         seed: seed of the shuffling permutation.
         batch_size: images per forward pass.
+        dataset: with `classifier=None`, the dataset whose LeNet scores the images; None: MNIST
+            for 28x28x1 images, anything else raises (see `class_probabilities`).
 
     Returns:
         `(mean, std)` as Python floats. Report 003 measured 9.962 +/- 0.044 on the real MNIST
@@ -118,18 +137,21 @@ def inception_score(images, classifier=None, splits=10, seed=0, batch_size=500):
     mean, std = gankit.inception_score(samples)
     ```
     """
-    probs = class_probabilities(images, classifier, batch_size)
+    probs = class_probabilities(images, classifier, batch_size, dataset)
     return inception_score_from_probs(probs, splits=splits, seed=seed)
 
 
-def conditional_accuracy(images, labels, classifier=None, batch_size=500):
+def conditional_accuracy(images, labels, classifier=None, batch_size=500, dataset=None):
     """How often a classifier recognises the class each image was generated for.
 
     Args:
         images: images generated for `labels` (float in [-1, 1] or uint8).
         labels: the intended integer labels `(n,)` (or one-hot rows).
-        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`.
+        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`
+            (the LeNet of `dataset`).
         batch_size: images per forward pass.
+        dataset: with `classifier=None`, the dataset whose LeNet scores the images (see
+            `class_probabilities`).
 
     Returns:
         A dict with `accuracy` (overall, float), `per_class` (float64 array `(num_classes,)`,
@@ -144,7 +166,7 @@ def conditional_accuracy(images, labels, classifier=None, batch_size=500):
     print(result["accuracy"], result["per_class"])
     ```
     """
-    probs = class_probabilities(images, classifier, batch_size)
+    probs = class_probabilities(images, classifier, batch_size, dataset)
     num_classes = probs.shape[1]
     y = _clf._check_labels(labels, len(probs), num_classes)
     predicted = probs.argmax(axis=1)
@@ -161,7 +183,8 @@ def conditional_accuracy(images, labels, classifier=None, batch_size=500):
     }
 
 
-def class_coverage(images, classifier=None, num_classes=10, min_share=0.01, batch_size=500):
+def class_coverage(images, classifier=None, num_classes=10, min_share=0.01, batch_size=500,
+                   dataset=None):
     """Histogram of predicted classes: a cheap mode-collapse alarm for unconditional GANs.
 
     A healthy MNIST generator spreads its samples over all ten digits, so `covered` is 10 and
@@ -171,11 +194,14 @@ def class_coverage(images, classifier=None, num_classes=10, min_share=0.01, batc
 
     Args:
         images: float images in [-1, 1] or uint8 images.
-        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`.
+        classifier: a `keras.Model` returning probabilities, a pretrained name, or `None`
+            (the LeNet of `dataset`).
         num_classes: number of classes of the classifier.
         min_share: a class counts as covered when at least this fraction of the samples is
             predicted as it (default 1%, a tenth of the fair share of 10 classes).
         batch_size: images per forward pass.
+        dataset: with `classifier=None`, the dataset whose LeNet scores the images (see
+            `class_probabilities`).
 
     Returns:
         A dict with `counts` (int array `(num_classes,)`), `shares` (float array summing to 1),
@@ -193,7 +219,7 @@ def class_coverage(images, classifier=None, num_classes=10, min_share=0.01, batc
     """
     if not 0 <= float(min_share) <= 1:
         raise ValueError(f"min_share must be in [0, 1], got {min_share}.")
-    probs = class_probabilities(images, classifier, batch_size)
+    probs = class_probabilities(images, classifier, batch_size, dataset)
     if probs.shape[1] != int(num_classes):
         raise ValueError(
             f"The classifier predicts {probs.shape[1]} classes but num_classes={num_classes}."

@@ -2,7 +2,12 @@
 
 `AdversarialModel` is a `keras.Model` holding a generator and a discriminator (or critic). It
 trains with `fit`: each `train_step` does `d_steps` discriminator updates and one generator
-update, each with its own optimizer and fresh noise from a `keras.random.SeedGenerator`.
+update, each network with its own optimizer. The last discriminator update and the generator
+update share one generated batch: D is updated on it (detached), then G is updated through the
+updated D on the same fake batch, so the generator update draws no fresh noise (earlier
+discriminator updates, if any, draw their own). Noise comes from a `keras.random.SeedGenerator`.
+`WGANGP` overrides `train_step` (Algorithm 1 of the WGAN-GP paper: its generator update draws
+fresh noise).
 
 What is saved with `model.save("x.keras")` (and restored by `keras.models.load_model`): the
 generator and discriminator (config and weights, BatchNorm statistics included), both
@@ -409,8 +414,8 @@ class AdversarialModel(FitDefaults, keras.Model):
         As in the common PyTorch references, the generator runs forward once for the last
         discriminator update and the generator update together: D is updated on the detached
         fake batch, then G is updated through the freshly updated D on that same batch (its
-        forward pass recorded on G's tape). Earlier discriminator updates (`d_steps > 1`, e.g.
-        WGANGP's critic steps) each draw a fresh fake batch.
+        forward pass recorded on G's tape). Earlier discriminator updates (`d_steps > 1`) each
+        draw a fresh fake batch. (`WGANGP` has its own `train_step`.)
 
         The fake batch uses the real batch's labels (conditional models). D's update moves only
         D's trainable weights, G's update only G's (BatchNorm statistics of both nets follow

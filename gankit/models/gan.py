@@ -10,9 +10,10 @@ class GAN(AdversarialModel):
     """An unconditional GAN trained with `fit`.
 
     Each batch: one discriminator update on the real batch and a generated batch, then one
-    generator update with fresh noise. Batches may be images or `(images, labels)` (labels are
-    ignored). Logs `d_loss`, `g_loss`, `real_score`, `fake_score` (see
-    `AdversarialModel.train_step`).
+    generator update on the same fake batch (no fresh noise), back-propagated through the
+    freshly updated discriminator: the generator runs forward once per batch, as in the
+    PyTorch DCGAN reference. Batches may be images or `(images, labels)` (labels are ignored).
+    Logs `d_loss`, `g_loss`, `real_score`, `fake_score` (see `AdversarialModel.train_step`).
 
     Args:
         generator: `keras.Model` noise `(batch, latent_dim)` -> images in [-1, 1].

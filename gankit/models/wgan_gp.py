@@ -2,6 +2,7 @@
 
 import keras
 import tensorflow as tf
+from keras import ops
 
 from gankit import losses
 from gankit.models.base import AdversarialModel
@@ -12,13 +13,30 @@ from gankit.models.conditional_gan import _infer_num_classes
 class WGANGP(AdversarialModel):
     """WGAN-GP (Gulrajani et al., 2017) trained with `fit`.
 
-    Each batch: `critic_steps` critic updates (all on the same real batch, each with fresh
-    noise and fresh interpolation weights), then one generator update. The critic minimises
-    `mean(fake) - mean(real) + gp_weight * gp` with
+    One `train_step` is one iteration of the paper's Algorithm 1: `critic_steps` critic
+    updates, each on its own real images, then one generator update. `fit`'s batch is cut into
+    `critic_steps` consecutive parts (sizes differ by at most one) and critic update `i` sees
+    part `i` only, so the real images of one generator step are never shown to the critic
+    twice. Build the dataset with `batch_size = critic_steps * m` for critic batches of `m`
+    (report 002: `m = 128`, so `5 * 128 = 640`; the `wgan-gp` preset does this). An epoch is
+    then one pass over the data in which every real image is seen by exactly one critic
+    update, as in the paper, and it has `critic_steps` times fewer generator updates than
+    batches of `m` would give. A final batch smaller than `critic_steps` (without
+    `drop_remainder=True`) reuses some of its images.
+
+    Each critic update draws fresh noise and fresh interpolation weights; the critic
+    minimises `mean(fake) - mean(real) + gp_weight * gp` with
     `gp = mean((sqrt(sum(grad^2) + 1e-12) - 1)^2)`, the gradient of the critic taken at
     `alpha * real + (1 - alpha) * fake`, `alpha ~ U[0, 1]` per sample
     (`gankit.losses.gradient_penalty`). For a conditional critic the gradient is with respect to
-    the image input only.
+    the image input only. The generator update then draws fresh noise (one part's worth,
+    with the labels of the last part for a conditional model) and minimises `-mean(critic(G(z)))`
+    through the updated critic.
+
+    Why split the batch rather than update the generator every `critic_steps`-th batch: the
+    step stays stateless (no counter to save, so a run resumed from a `.keras` checkpoint is
+    exact), every `train_step` does the same work (XLA compiles one program, `jit_compile=True`
+    works) and the logs have one `g_loss` per step.
 
     Logs: `d_loss` (the critic's full loss, penalty included), `g_loss`, `real_score` and
     `fake_score` (mean raw critic scores), `gp` (the unweighted penalty); the critic's values
@@ -29,7 +47,8 @@ class WGANGP(AdversarialModel):
         critic: critic returning raw scores; avoid batch norm in it (the penalty is per sample).
         latent_dim: noise size (None: read from the generator).
         num_classes: None: conditional exactly when the generator has two inputs.
-        critic_steps: critic updates per generator update.
+        critic_steps: critic updates per generator update (each on `1 / critic_steps` of the
+            batch).
         gp_weight: weight of the gradient penalty (lambda).
         seed: seed of the training noise stream (noise and interpolation weights).
         **kwargs: `keras.Model` arguments (`name`).
@@ -38,9 +57,10 @@ class WGANGP(AdversarialModel):
 
     ```python
     wgan = gankit.WGANGP(gankit.nets.wgan_generator(conditional=True),
-                         gankit.nets.wgan_critic(conditional=True))
-    wgan.compile()  # Adam(1e-4, beta_1=0.5, beta_2=0.9) for both by default
-    wgan.fit(gankit.data.load("fashion_mnist", batch_size=64), epochs=10)
+                         gankit.nets.wgan_critic(conditional=True), critic_steps=5)
+    wgan.compile()  # Adam(1e-4, beta_1=0, beta_2=0.9) for both by default (Algorithm 1)
+    # critic batches of 128 (report 002): fit batches of 5 * 128
+    wgan.fit(gankit.data.load("fashion_mnist", batch_size=5 * 128, one_hot=True), epochs=10)
     ```
     """
 
@@ -69,7 +89,6 @@ class WGANGP(AdversarialModel):
             generator, critic, latent_dim=latent_dim, num_classes=num_classes, seed=seed, **kwargs
         )
         self.critic_steps = critic_steps
-        self.d_steps = critic_steps
         self.gp_weight = float(gp_weight)
         self.gp_tracker = keras.metrics.Mean(name="gp")
 
@@ -83,11 +102,56 @@ class WGANGP(AdversarialModel):
         return super().metrics + [self.gp_tracker]
 
     def default_optimizers(self):
-        """Adam(1e-4, beta_1=0.5, beta_2=0.9) for critic and generator (the WGAN-GP setting)."""
+        """Adam(1e-4, beta_1=0, beta_2=0.9) for critic and generator (the paper's Algorithm 1)."""
         return (
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9, name="d_adam"),
-            keras.optimizers.Adam(1e-4, beta_1=0.5, beta_2=0.9, name="g_adam"),
+            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="d_adam"),
+            keras.optimizers.Adam(1e-4, beta_1=0.0, beta_2=0.9, name="g_adam"),
         )
+
+    def critic_batches(self, real, one_hot):
+        """Cuts a batch into `critic_steps` consecutive parts, one per critic update.
+
+        Part `i` holds images `i * n // k` to `(i + 1) * n // k` (`n` images, `k` critic
+        steps): disjoint parts whose sizes differ by at most one. Only a batch with fewer
+        than `k` images gives parts that share an image (each part keeps at least one).
+
+        Args:
+            real: real images `(n, ...)`.
+            one_hot: their one-hot labels, or None.
+
+        Returns:
+            A list of `critic_steps` pairs `(real_part, one_hot_part)`.
+        """
+        n = ops.shape(real)[0]
+        k = self.critic_steps
+        parts = []
+        for i in range(k):
+            start = (i * n) // k
+            stop = ops.maximum(((i + 1) * n) // k, start + 1)
+            labels = None if one_hot is None else one_hot[start:stop]
+            parts.append((real[start:stop], labels))
+        return parts
+
+    def train_step(self, data):
+        """One iteration of Algorithm 1: a critic update per part of the batch, then G's update."""
+        if self.d_optimizer is None:
+            raise ValueError(f"Call {type(self).__name__}.compile(...) before fit().")
+        real, one_hot = self._unpack(data)
+        for part, part_one_hot in self.critic_batches(real, one_hot):
+            fake = self._fake(part_one_hot, ops.shape(part)[0])
+            self._discriminator_step(part, part_one_hot, fake)
+        variables = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            fake = self._fake(part_one_hot, ops.shape(part)[0])  # fresh noise
+            scores = self.discriminator(self._discriminator_inputs(fake, part_one_hot),
+                                        training=True)
+            g_loss = self.adversarial_loss.generator_loss(scores)
+            if self.generator.losses:
+                g_loss = g_loss + ops.sum(self.generator.losses)
+        grads = tape.gradient(g_loss, variables)
+        self.g_optimizer.apply(grads, variables)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
 
     def discriminator_penalty(self, real, fake, one_hot):
         """`gp_weight * gp` on uniform interpolates; logs the unweighted `gp`."""
