@@ -15,7 +15,7 @@ from gankit.data.catalog import DATASETS, describe, info, list_datasets, load_ar
 from gankit.data.colored import colorize
 from gankit.data.errors import DatasetIntegrityError, DatasetNotFoundError
 from gankit.data.folders import image_folder, read_folder_arrays, scan_folder
-from gankit.data.pipeline import from_arrays, load, pad, scale, unpaired
+from gankit.data.pipeline import from_arrays, load, pad, scale, to_channels, unpaired
 from gankit.data.readers import RestrictedUnpickler, restricted_load
 
 __all__ = [
@@ -39,5 +39,6 @@ __all__ = [
     "restricted_load",
     "scale",
     "scan_folder",
+    "to_channels",
     "unpaired",
 ]

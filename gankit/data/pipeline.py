@@ -26,8 +26,28 @@ def pad(images, size, value=-1.0):
     return tf.pad(images, paddings, constant_values=value)
 
 
+def to_channels(images, channels):
+    """Repeats a 1-channel image (``(..., h, w, 1)``) to ``channels``; others pass unchanged.
+
+    With ``pad`` this turns MNIST (28x28x1) into 32x32x3 images shaped like SVHN, as report
+    001 did for MNIST <-> SVHN, so a CycleGAN can use the identity loss between the domains.
+
+    Raises:
+        ValueError: the images have another channel count than 1 or ``channels``.
+    """
+    have = images.shape[-1]
+    if have == channels:
+        return images
+    if have != 1:
+        raise ValueError(
+            f"channels={channels}: can only repeat 1-channel images, these have {have} channels"
+        )
+    return tf.repeat(images, channels, axis=-1)
+
+
 def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one_hot=False,
-                num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False):
+                num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False,
+                channels=None):
     """Builds the standard gankit pipeline from in-memory arrays.
 
     Args:
@@ -62,12 +82,19 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
             raise ValueError(f"{len(images)} images but {len(labels)} labels")
     if images.dtype != np.uint8:
         images = images.astype(np.float32)
+    if channels is not None and images.shape[-1] not in (1, int(channels)):
+        raise ValueError(
+            f"channels={channels}: can only repeat 1-channel images, these have "
+            f"{images.shape[-1]} channels"
+        )
     ds = tf.data.Dataset.from_tensor_slices(images if labels is None else (images, labels))
 
     def prepare(x, y=None):
         x = scale(x)
         if pad_to is not None:
             x = pad(x, pad_to)
+        if channels is not None:
+            x = to_channels(x, int(channels))
         if y is None:
             return x
         if one_hot:
@@ -92,7 +119,8 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
 
 
 def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=False, pad_to=None,
-         cache=True, drop_remainder=False, limit=None, download=None, repeat=False):
+         cache=True, drop_remainder=False, limit=None, download=None, repeat=False,
+         channels=None):
     """Loads a named dataset as a ``tf.data`` pipeline of float32 images in [-1, 1] and labels.
 
     Args:
@@ -108,6 +136,8 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         limit: use only the first ``limit`` examples (quick runs, tests).
         download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
         repeat: repeat forever.
+        channels: repeat 1-channel images to this many channels. ``pad_to=32, channels=3``
+            gives MNIST the shape of SVHN (32x32x3), report 001's MNIST <-> SVHN setting.
 
     Returns:
         ``tf.data.Dataset`` yielding ``(images, labels)`` batches, prefetched.
@@ -132,7 +162,7 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         images, labels = images[:limit], labels[:limit]
     return from_arrays(images, labels, batch_size=batch_size, shuffle=shuffle, seed=seed,
                        one_hot=one_hot, num_classes=info.num_classes, pad_to=pad_to, cache=cache,
-                       drop_remainder=drop_remainder, repeat=repeat)
+                       drop_remainder=drop_remainder, repeat=repeat, channels=channels)
 
 
 def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
