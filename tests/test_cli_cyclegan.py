@@ -1,0 +1,86 @@
+"""`gankit train` with the CycleGAN presets: image folders, horse2zebra, digits, missing data."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gankit.cli import main
+from gankit.data import sources
+
+TINY = ["--image-size", "32", "--g-filters", "4", "--d-filters", "4", "--residual-blocks", "1",
+        "--steps-per-epoch", "1", "--batch-size", "1", "--no-jit"]
+
+
+def write_pngs(folder, n, seed):
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for i in range(n):
+        Image.fromarray(rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)).save(folder / f"{i}.png")
+    return folder
+
+
+@pytest.fixture
+def no_datasets(tmp_path, monkeypatch):
+    monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
+    monkeypatch.setenv("GANKIT_OFFLINE", "1")
+    (tmp_path / "data").mkdir()
+    return tmp_path
+
+
+def test_cyclegan_folder_trains_writes_panels_and_checkpoints_and_resumes(tmp_path, capsys):
+    a = write_pngs(tmp_path / "horses", 3, seed=1)
+    b = write_pngs(tmp_path / "zebras", 3, seed=2)
+    out = tmp_path / "run"
+    args = ["train", "--model", "cyclegan-folder", "--data-a", a, "--data-b", b, "--out", out]
+    assert main([*map(str, args), "--epochs", "1", *TINY], quiet=False) == 0
+    for name in ("panels/panel_epoch_001.png", "losses.png", "checkpoints/latest.json",
+                 "metrics.json"):
+        assert (out / name).exists(), name
+    panel = np.asarray(Image.open(out / "panels/panel_epoch_001.png"))
+    assert panel.shape[0] == 8 * (64 + 2) + 2  # 4 rows per domain: orig, fake, recovered, identity
+    assert json.loads((out / "metrics.json").read_text())["model"] == "cyclegan-folder"
+    assert main([*map(str, args), "--epochs", "2", *TINY], quiet=False) == 0
+    printed = capsys.readouterr().out
+    assert "resuming cyclegan-folder" in printed and "at epoch 1" in printed
+    assert "epoch 2/2" in printed and "epoch 1/2" not in printed
+    assert (out / "panels/panel_epoch_002.png").exists()
+
+
+def test_cyclegan_horse2zebra_reads_the_data_dir(no_datasets, capsys):
+    root = no_datasets / "data" / "horse2zebra"
+    for split, seed in (("trainA", 1), ("trainB", 2), ("testA", 3), ("testB", 4)):
+        write_pngs(root / split, 2, seed)
+    out = no_datasets / "run"
+    assert main(["train", "--model", "cyclegan-horse2zebra", "--out", str(out), "--epochs", "1",
+                 *TINY], quiet=False) == 0
+    assert "horse2zebra" in capsys.readouterr().out
+    assert (out / "panels/panel_epoch_001.png").exists()
+    assert sources.data_dir() == no_datasets / "data"
+
+
+def test_absent_horse2zebra_is_one_line_listing_where_it_looked(no_datasets, capsys):
+    code = main(["train", "--model", "cyclegan-horse2zebra", "--out", str(no_datasets / "run"),
+                 "--epochs", "1"], quiet=False)
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert "horse2zebra" in err and "looked in" in err and "GANKIT_DATA_DIR" in err
+    assert str(no_datasets / "keras") in err and "tfds" in err and "--data-a" in err
+    code = main(["train", "--model", "cyclegan-folder", "--out", str(no_datasets / "run"),
+                 "--epochs", "1"], quiet=False)
+    assert code == 2 and "--data-a DIR and --data-b DIR" in capsys.readouterr().err
+
+
+def test_cyclegan_digits_preset_is_reachable_from_the_cli(tmp_path):
+    out = tmp_path / "digits"
+    assert main(["train", "--model", "cyclegan-digits", "--out", str(out), "--epochs", "1",
+                 "--limit", "8", "--g-filters", "4", "--d-filters", "4", "--batch-size", "4",
+                 "--steps-per-epoch", "1", "--no-jit"], quiet=False) == 0
+    panel = np.asarray(Image.open(out / "panels/panel_epoch_001.png"))
+    assert panel.shape[0] == 6 * (84 + 2) + 2  # 28 px x 3; no identity rows (1 vs 3 channels)
+    with pytest.raises(SystemExit):
+        main(["train", "--model", "cyclegan-nothing", "--out", str(out)], quiet=False)
