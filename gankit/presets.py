@@ -229,8 +229,8 @@ def _svhn_domains(data_a, data_b, image_size, limit, seed):
 
     _no_folders("cyclegan-svhn", data_a, data_b, image_size)
     digits = data.load("mnist", batch_size=None, pad_to=32, channels=3, limit=limit,
-                       shuffle=False)
-    svhn = data.load("svhn", batch_size=None, limit=limit, shuffle=False)
+                       shuffle=False).map(lambda x, y: x)
+    svhn = data.load("svhn", batch_size=None, limit=limit, shuffle=False).map(lambda x, y: x)
     test_a = next(iter(data.load("mnist", "test", batch_size=8, pad_to=32, channels=3)))[0]
     test_b = next(iter(data.load("svhn", "test", batch_size=8)))[0]
     return Domains(digits, svhn, test_a.numpy(), test_b.numpy(), ("mnist", "svhn"),

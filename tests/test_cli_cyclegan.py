@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 from PIL import Image
+from scipy.io import savemat
 
 from gankit.cli import main
 from gankit.data import sources
@@ -26,6 +27,7 @@ def no_datasets(tmp_path, monkeypatch):
     monkeypatch.setenv("GANKIT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
+    monkeypatch.setenv("GANKIT_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("GANKIT_OFFLINE", "1")
     (tmp_path / "data").mkdir()
     return tmp_path
@@ -84,3 +86,20 @@ def test_cyclegan_digits_preset_is_reachable_from_the_cli(tmp_path):
     assert panel.shape[0] == 6 * (84 + 2) + 2  # 28 px x 3; no identity rows (1 vs 3 channels)
     with pytest.raises(SystemExit):
         main(["train", "--model", "cyclegan-nothing", "--out", str(out)], quiet=False)
+
+
+def test_cyclegan_svhn_preset_trains_mnist_as_32x32x3_with_identity_loss(no_datasets, capsys):
+    svhn = no_datasets / "data" / "svhn"
+    svhn.mkdir()
+    rng = np.random.default_rng(0)
+    for split in ("train", "test"):
+        savemat(svhn / f"{split}_32x32.mat", {"X": rng.integers(0, 256, (32, 32, 3, 8), np.uint8),
+                                             "y": (np.arange(8) % 10 + 1).reshape(-1, 1)})
+    out = no_datasets / "run"
+    assert main(["train", "--model", "cyclegan-svhn", "--out", str(out), "--epochs", "1",
+                 "--limit", "8", "--g-filters", "4", "--d-filters", "4", "--batch-size", "4",
+                 "--steps-per-epoch", "1", "--no-jit"], quiet=False) == 0
+    printed = capsys.readouterr().out
+    identity = float(printed.split("identity_a=")[1].split()[0])
+    assert identity > 0  # both domains are 32x32x3, so the identity loss is on
+    assert (out / "panels/panel_epoch_001.png").exists()
