@@ -361,10 +361,12 @@ def get(name):
     if name in CYCLEGAN_PRESETS:
         return CYCLEGAN_PRESETS[name]
     if name not in PRESETS:
-        raise ValueError(f"unknown model preset {name!r}; valid presets: {', '.join(names())}")
+        valid = ", ".join([*PRESETS, *CYCLEGAN_PRESETS])
+        raise ValueError(f"unknown model preset {name!r}; valid presets: {valid}")
     return PRESETS[name]
 
 
 def names():
-    """Preset names, in the order they are documented (GAN presets, then CycleGAN ones)."""
-    return list(PRESETS) + list(CYCLEGAN_PRESETS)
+    """GAN preset names (noise to image), in the order they are documented; the CycleGAN
+    presets are the keys of ``CYCLEGAN_PRESETS``."""
+    return list(PRESETS)
