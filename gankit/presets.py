@@ -293,7 +293,8 @@ def _horse2zebra_domains(data_a, data_b, image_size, limit, seed):
     for split in ("testA", "testB"):
         images = _float_images(data.load_arrays("horse2zebra", split)[0][:8])
         tests.append(np.asarray(_resize(images, size)))
-    return Domains(*domains, *tests, names, f"horse2zebra ({located}) at {size}x{size}")
+    return Domains(*domains, *tests, names,
+                   f"horse2zebra ({located.source.where}) at {size}x{size}")
 
 
 def _resize(images, size):

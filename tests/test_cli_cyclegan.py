@@ -103,3 +103,23 @@ def test_cyclegan_svhn_preset_trains_mnist_as_32x32x3_with_identity_loss(no_data
     identity = float(printed.split("identity_a=")[1].split()[0])
     assert identity > 0  # both domains are 32x32x3, so the identity loss is on
     assert (out / "panels/panel_epoch_001.png").exists()
+
+
+def test_horse2zebra_from_tfds_arrays_is_resized_jittered_and_unpaired(monkeypatch):
+    from gankit import data, presets
+    from gankit.data.catalog import Located
+    from gankit.data.sources import Source
+
+    tfds = Source("package", "prepared tfds dataset cycle_gan/horse2zebra", lambda: "x",
+                  read=lambda found: {})
+    monkeypatch.setattr(data, "locate", lambda name, download=None: Located(tfds, "x"))
+    rng = np.random.default_rng(0)
+    counts = {"trainA": 5, "trainB": 7, "testA": 3, "testB": 9}
+    monkeypatch.setattr(data, "load_arrays", lambda name, split, **kw: (
+        rng.integers(0, 256, (counts[split], 40, 40, 3), dtype=np.uint8), None))
+    domains = presets.get("cyclegan-horse2zebra").load_domains(image_size=32, seed=0)
+    assert domains.shape_a == domains.shape_b == (32, 32, 3)
+    assert domains.test_a.shape == (3, 32, 32, 3) and domains.test_b.shape == (8, 32, 32, 3)
+    assert "tfds" in domains.description
+    pairs = data.unpaired(domains.train_a, domains.train_b, batch_size=1, balance=True, seed=0)
+    assert len(list(pairs)) == 5  # report 000: both domains cut to the smaller one
