@@ -249,6 +249,21 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
 
 
 def cmd_train(args):
+    from gankit.presets import CYCLEGAN_PRESETS
+
+    if args.model in CYCLEGAN_PRESETS:
+        result = train_cyclegan_run(
+            args.model, args.epochs, args.out, args.batch_size, args.seed, args.limit,
+            args.steps_per_epoch, not args.no_jit, args.keep, data_a=args.data_a,
+            data_b=args.data_b, image_size=args.image_size, g_filters=args.g_filters,
+            d_filters=args.d_filters, residual_blocks=args.residual_blocks)
+        _progress(f"summary: {result['model']} on {result['dataset']}, {result['epochs']} epochs; "
+                  f"panels in {result['panels']}")
+        return 0
+    for option in ("data_a", "data_b", "image_size", "g_filters", "d_filters", "residual_blocks"):
+        if getattr(args, option) is not None:
+            raise CLIError(f"--{option.replace('_', '-')} is for the CycleGAN presets "
+                           f"({', '.join(CYCLEGAN_PRESETS)}), not {args.model}")
     result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size, args.seed,
                        args.limit, args.steps_per_epoch, not args.no_jit, args.keep, args.evaluate_n,
                        lr=args.lr, alarms=not args.no_alarms)
@@ -267,6 +282,74 @@ def _summary_line(result):
     if "classes_covered" in result:
         parts.append(f"{result['classes_covered']}/10 classes")
     return "summary: " + ", ".join(parts)
+
+
+# ----------------------------------------------------------------------------- train CycleGAN
+def _not_found_line(error):
+    """A DatasetNotFoundError's multi-line message as one line listing where gankit looked."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    places = [line[2:] for line in lines if line.startswith("- ")]
+    return f"{lines[0].split('. Looked in')[0]}; looked in: {'; '.join(places)}"
+
+
+def train_cyclegan_run(preset_name, epochs, out, batch_size=None, seed=0, limit=None,
+                       steps_per_epoch=None, jit_compile=True, keep=3, data_a=None, data_b=None,
+                       image_size=None, g_filters=None, d_filters=None, residual_blocks=None):
+    """Trains a CycleGAN preset with translation panels, a loss curve and checkpoints in ``out``.
+
+    Resumes from ``out/checkpoints`` when it holds a checkpoint. Writes
+    ``out/panels/panel_epoch_*.png`` (original / translated / recovered / identity rows of fixed
+    images of both domains), ``out/losses.png`` and ``out/metrics.json``; returns that dict.
+    """
+    from pathlib import Path
+
+    from gankit import callbacks, data, presets
+    from gankit.callbacks import GANCheckpoint
+    from gankit.callbacks.panels import TranslationPanel
+
+    preset = presets.get(preset_name)
+    try:
+        domains = preset.load_domains(data_a, data_b, image_size, limit, seed)
+    except data.DatasetNotFoundError as e:
+        raise CLIError(_not_found_line(e) + "; or pass --model cyclegan-folder --data-a DIR "
+                       "--data-b DIR") from None
+    out = Path(out)
+    ckpt_dir = out / "checkpoints"
+    start_epoch = 0
+    if GANCheckpoint.latest(ckpt_dir):
+        model, start_epoch = callbacks.resume(ckpt_dir)
+        _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
+        if (tuple(model.image_shape_a), tuple(model.image_shape_b)) != (domains.shape_a,
+                                                                          domains.shape_b):
+            raise CLIError(f"{ckpt_dir} holds a CycleGAN for images {model.image_shape_a} <-> "
+                           f"{model.image_shape_b}, the data is {domains.shape_a} <-> "
+                           f"{domains.shape_b}; use another --out or the same --image-size")
+    else:
+        model = preset.build(domains.shape_a, domains.shape_b, seed=seed, g_filters=g_filters,
+                             d_filters=d_filters, residual_blocks=residual_blocks)
+        preset.compile(model, jit_compile=jit_compile)
+    batch_size = batch_size or preset.batch_size
+    pairs = data.unpaired(domains.train_a, domains.train_b, batch_size=batch_size, seed=seed,
+                          balance=preset.balance)
+    started = time.perf_counter()
+    if start_epoch < epochs:
+        _progress(f"training {preset_name} on {domains.description} for epochs "
+                  f"{start_epoch + 1}..{epochs} (batch {batch_size}); output in {out}")
+        model.fit(pairs, epochs=epochs, initial_epoch=start_epoch,
+                  steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[
+                      TranslationPanel(out / "panels", domains.test_a, domains.test_b,
+                                       names=domains.names),
+                      callbacks.LossCurve(out / "losses.png"),
+                      GANCheckpoint(ckpt_dir, keep=keep),
+                      _EpochPrinter(epochs),
+                  ])
+    else:
+        _progress(f"{out} already holds {start_epoch} epochs; nothing to train")
+    result = {"model": preset_name, "dataset": domains.description, "epochs": epochs,
+              "train_minutes_this_run": round((time.perf_counter() - started) / 60, 2),
+              "panels": str(out / "panels")}
+    _json_dump(result, out / "metrics.json")
+    return result
 
 
 # ----------------------------------------------------------------------------- sample
@@ -442,19 +525,22 @@ def build_parser():
                        "dataset-fashion-mnist, prepared tfds), then online unless GANKIT_OFFLINE=1.")
     p.set_defaults(func=cmd_data)
 
-    from gankit.presets import PRESETS
+    from gankit.presets import CYCLEGAN_PRESETS, PRESETS
 
-    preset_help = "; ".join(f"{name}: {p.description}" for name, p in PRESETS.items())
+    preset_help = "; ".join(f"{name}: {p.description}"
+                            for name, p in {**PRESETS, **CYCLEGAN_PRESETS}.items())
     p = sub.add_parser("train", help="train a model preset, with grids, GIF, losses, checkpoints",
                        description="Train a GAN preset on a dataset. Writes OUT/samples/epoch_*.png "
                        "(layout embedded), OUT/progress.gif, OUT/losses.png, OUT/checkpoints/ and "
-                       "OUT/metrics.json. Running it again with the same OUT resumes from the latest "
+                       "OUT/metrics.json (CycleGAN presets: translation panels instead of sample "
+                       "grids). Running it again with the same OUT resumes from the latest "
                        "loadable checkpoint. Training stops at the first NaN/inf loss or weight "
                        "(exit code 1, nothing written from the bad weights): run it again, with a "
                        "lower --lr, to resume from the last good checkpoint. A warning is printed "
                        "(and kept in metrics.json) when the discriminator saturates or the "
                        f"generated classes collapse. Presets: {preset_help}.")
-    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS), help="preset (default fast-cgan)")
+    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS) + list(CYCLEGAN_PRESETS),
+                   help="preset (default fast-cgan)")
     p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--out", required=True, help="run directory (resumed when it has checkpoints)")
@@ -471,6 +557,18 @@ def build_parser():
                    "run it replaces the checkpoint's, e.g. lower it after a divergence)")
     p.add_argument("--no-alarms", action="store_true",
                    help="do not check for a saturated discriminator or collapsed classes")
+    cycle = p.add_argument_group(
+        "CycleGAN presets (cyclegan-*)", "write OUT/panels/panel_epoch_*.png (original, "
+        "translated, recovered, identity rows), OUT/losses.png, OUT/checkpoints/; --limit caps "
+        "the images per domain")
+    cycle.add_argument("--data-a", default=None, help="folder of domain A images (cyclegan-folder)")
+    cycle.add_argument("--data-b", default=None, help="folder of domain B images (cyclegan-folder)")
+    cycle.add_argument("--image-size", type=int, default=None,
+                       help="side images are cropped to (default 256), a multiple of 4")
+    cycle.add_argument("--g-filters", type=int, default=None, help="generator width (ngf)")
+    cycle.add_argument("--d-filters", type=int, default=None, help="discriminator width (ndf)")
+    cycle.add_argument("--residual-blocks", type=int, default=None,
+                       help="generator residual blocks (default 9; image presets)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("sample", help="write a sample grid from a checkpoint",

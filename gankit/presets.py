@@ -19,8 +19,10 @@ model.fit(gankit.data.load("mnist", batch_size=preset.batch_size, one_hot=True),
 import dataclasses
 
 import keras
+import numpy as np
 
 from gankit import models, nets
+from gankit.nets.lsgan import conv_lsgan_discriminator, noise_image_generator
 from gankit.nets.projection import compact_cgan_generator, projection_discriminator
 
 
@@ -148,14 +150,256 @@ _PRESETS = [
 
 PRESETS = {p.name: p for p in _PRESETS}
 
+# Report 000's conv LSGAN (Section 4, "MNIST revised"): its CycleGAN networks as a GAN.
+PRESETS["conv-lsgan"] = Preset(
+    "conv-lsgan", "report 000's conv LSGAN: its CycleGAN ResNet generator (9 residual blocks) fed "
+    "a 28x28x1 noise image, its 5-conv instance-norm discriminator, least squares a=0 b=1 c=1, "
+    "batch 64; Adam 2e-4, beta1 0.5 (lecture 004)", False, 64, "mnist",
+    lambda shape, k, seed: models.GAN(noise_image_generator(image_shape=shape),
+                                      conv_lsgan_discriminator(image_shape=shape), seed=seed),
+    _pair(2e-4, 2e-4, loss="lsgan"))
+
+
+@dataclasses.dataclass
+class Domains:
+    """The two image domains of a CycleGAN run.
+
+    Attributes:
+        train_a: unbatched, finite ``tf.data.Dataset`` of domain A images in [-1, 1].
+        train_b: the same for domain B.
+        test_a: a few fixed float32 images of domain A, for translation panels.
+        test_b: the same for domain B.
+        names: display names of the domains, e.g. ``("horse", "zebra")``.
+        description: where the images came from (written to ``metrics.json``).
+    """
+
+    train_a: object
+    train_b: object
+    test_a: object
+    test_b: object
+    names: tuple
+    description: str
+
+    @property
+    def shape_a(self):
+        return tuple(int(d) for d in self.train_a.element_spec.shape)
+
+    @property
+    def shape_b(self):
+        return tuple(int(d) for d in self.train_b.element_spec.shape)
+
+
+@dataclasses.dataclass(frozen=True)
+class CycleGANPreset:
+    """A named CycleGAN recipe: its data, networks, weights and optimizers.
+
+    Attributes:
+        name: preset name (``gankit train --model NAME``).
+        description: what it is and where it comes from.
+        batch_size: default batch size.
+        dataset: what it trains on, in words.
+        domains: ``domains(data_a, data_b, image_size, limit, seed) -> Domains``.
+        builder: ``builder(shape_a, shape_b, seed, sizes) -> CycleGAN`` (uncompiled); ``sizes``
+            is a dict of optional ``g_filters``, ``d_filters``, ``residual_blocks``.
+        compile_kwargs: ``callable() -> dict`` of fresh ``compile`` arguments.
+        balance: cut both domains to the smaller one (report 000 did for horse2zebra).
+    """
+
+    name: str
+    description: str
+    batch_size: int
+    dataset: str
+    domains: object
+    builder: object
+    compile_kwargs: object
+    balance: bool = False
+    conditional = False
+
+    def load_domains(self, data_a=None, data_b=None, image_size=None, limit=None, seed=0):
+        """The training and panel images (see :class:`Domains`)."""
+        return self.domains(data_a, data_b, image_size, limit, seed)
+
+    def build(self, shape_a, shape_b, seed=None, **sizes):
+        """Builds the (uncompiled) CycleGAN; ``sizes``: ``g_filters``, ``d_filters``,
+        ``residual_blocks`` (None keeps the preset's)."""
+        return self.builder(tuple(shape_a), tuple(shape_b), seed,
+                            {k: v for k, v in sizes.items() if v is not None})
+
+    def compile(self, model, jit_compile=True, **overrides):
+        """Compiles ``model`` with this preset's optimizers and loss (``overrides`` win)."""
+        model.compile(**{**self.compile_kwargs(), "jit_compile": jit_compile, **overrides})
+        return model
+
+
+def _cyclegan_compile():
+    # Lecture 004 and Zhu et al.: Adam(2e-4, beta_1=0.5), least squares loss.
+    return {"g_optimizer": _adam(2e-4), "d_optimizer": _adam(2e-4), "loss": "lsgan"}
+
+
+def _float_images(images):
+    return np.asarray(images, "float32") / 127.5 - 1.0
+
+
+def _digits_domains(data_a, data_b, image_size, limit, seed):
+    from gankit import data
+
+    _no_folders("cyclegan-digits", data_a, data_b, image_size)
+    mnist, _ = data.load_arrays("mnist", "train")
+    colored, _ = data.load_arrays("colored_mnist", "train")
+    n = min(limit or len(mnist) // 2, len(mnist) // 2)
+    # Unpaired on purpose: A uses digits [0, n), B the colored digits [n, 2n).
+    return Domains(
+        data.from_arrays(mnist[:n], batch_size=None, shuffle=False),
+        data.from_arrays(colored[n:2 * n], batch_size=None, shuffle=False),
+        _float_images(data.load_arrays("mnist", "test")[0][:8]),
+        _float_images(data.load_arrays("colored_mnist", "test")[0][8:16]),
+        ("mnist", "colored"), f"mnist <-> colored_mnist, {n} images each")
+
+
+def _svhn_domains(data_a, data_b, image_size, limit, seed):
+    from gankit import data
+
+    _no_folders("cyclegan-svhn", data_a, data_b, image_size)
+    digits = data.load("mnist", batch_size=None, pad_to=32, channels=3, limit=limit,
+                       shuffle=False).map(lambda x, y: x)
+    svhn = data.load("svhn", batch_size=None, limit=limit, shuffle=False).map(lambda x, y: x)
+    test_a = next(iter(data.load("mnist", "test", batch_size=8, pad_to=32, channels=3)))[0]
+    test_b = next(iter(data.load("svhn", "test", batch_size=8)))[0]
+    return Domains(digits, svhn, test_a.numpy(), test_b.numpy(), ("mnist", "svhn"),
+                   "mnist (padded to 32x32x3) <-> svhn")
+
+
+def _no_folders(name, data_a, data_b, image_size):
+    if data_a or data_b or image_size:
+        raise ValueError(f"{name} trains on its own datasets: --data-a, --data-b and "
+                         "--image-size are for cyclegan-folder and cyclegan-horse2zebra.")
+
+
+def _jittered(ds, size, seed):
+    """CycleGAN's jitter: resize to 286/256 of ``size``, random ``size`` crop, random flip."""
+    from gankit.data import jitter_dataset
+
+    return jitter_dataset(ds, crop_size=size, resize_to=round(size * 286 / 256), seed=seed)
+
+
+def _folder_pair(train_a, train_b, test_a, test_b, size, limit, seed, names):
+    from gankit import data
+
+    domains = []
+    for folder in (train_a, train_b):
+        ds = data.image_folder(folder, image_size=size, shuffle=False, cache=True)
+        if limit:
+            ds = ds.take(limit)
+        domains.append(_jittered(ds, size, seed))
+    tests = [_float_images(data.read_folder_arrays(f, (size, size))[0][:8]) for f in (test_a, test_b)]
+    return Domains(*domains, *tests, names, f"folders {train_a} <-> {train_b} at {size}x{size}")
+
+
+def _folder_domains(data_a, data_b, image_size, limit, seed):
+    if not data_a or not data_b:
+        raise ValueError("cyclegan-folder needs --data-a DIR and --data-b DIR (folders of images "
+                         "of the two domains, e.g. horse2zebra/trainA and trainB).")
+    return _folder_pair(data_a, data_b, data_a, data_b, image_size or 256, limit, seed,
+                        ("A", "B"))
+
+
+def _horse2zebra_domains(data_a, data_b, image_size, limit, seed):
+    from pathlib import Path
+
+    from gankit import data
+
+    size = image_size or 256
+    if data_a or data_b:
+        return _folder_domains(data_a, data_b, size, limit, seed)
+    located = data.locate("horse2zebra")  # DatasetNotFoundError lists where it looked
+    names = ("horse", "zebra")
+    if located.source.read is None:  # a horse2zebra folder
+        root = Path(located.found)
+        return _folder_pair(root / "trainA", root / "trainB", root / "testA", root / "testB",
+                            size, limit, seed, names)
+    domains, tests = [], []
+    for split in ("trainA", "trainB"):
+        images = data.load_arrays("horse2zebra", split)[0][:limit]
+        domains.append(_jittered(data.from_arrays(images, batch_size=None, shuffle=False), size,
+                                 seed))
+    for split in ("testA", "testB"):
+        images = _float_images(data.load_arrays("horse2zebra", split)[0][:8])
+        tests.append(np.asarray(_resize(images, size)))
+    return Domains(*domains, *tests, names,
+                   f"horse2zebra ({located.source.where}) at {size}x{size}")
+
+
+def _resize(images, size):
+    from keras import ops
+
+    if images.shape[1:3] == (size, size):
+        return images
+    return ops.convert_to_numpy(ops.image.resize(images, (size, size)))
+
+
+def _digits_cyclegan(shape_a, shape_b, seed, sizes):
+    if "residual_blocks" in sizes:
+        raise ValueError("report 001's digit generator has 2 residual blocks; --residual-blocks "
+                         "is for the image presets.")
+    g, d = sizes.get("g_filters", 32), sizes.get("d_filters", 64)
+    return models.CycleGAN(
+        nets.report001_generator(shape_a, output_channels=shape_b[-1], filters=g),
+        nets.report001_generator(shape_b, output_channels=shape_a[-1], filters=g),
+        nets.report001_discriminator(shape_a, filters=d),
+        nets.report001_discriminator(shape_b, filters=d),
+        lambda_identity=0.0 if shape_a != shape_b else 0.5, seed=seed)
+
+
+def _image_cyclegan(shape_a, shape_b, seed, sizes):
+    g, d = sizes.get("g_filters", 64), sizes.get("d_filters", 64)
+    blocks = sizes.get("residual_blocks", 9)
+    return models.CycleGAN(
+        nets.resnet_generator(shape_a, num_residual_blocks=blocks, filters=g),
+        nets.resnet_generator(shape_b, num_residual_blocks=blocks, filters=g),
+        nets.report000_discriminator(shape_a, filters=d),
+        nets.report000_discriminator(shape_b, filters=d),
+        lambda_cycle=10.0, lambda_identity=0.5, seed=seed)
+
+
+_IMAGE_RECIPE = ("report 000's LSGAN CycleGAN: ResNet generators with 9 residual blocks (64 "
+                 "filters), its 5-conv instance-norm discriminators, lambda_cycle 10, identity "
+                 "0.5, history pools of 50, Adam 2e-4 beta1 0.5, batch 1, random jitter "
+                 "286 -> 256 and flips (lecture 004)")
+
+CYCLEGAN_PRESETS = {p.name: p for p in [
+    CycleGANPreset(
+        "cyclegan-digits", "report 001's MNIST <-> colored MNIST CycleGAN: its generator (2 "
+        "convs, 2 residual blocks, 2 deconvs, 32 filters) and 3-conv reflection-padded "
+        "discriminator (64 filters), LSGAN, lambda_cycle 10, no identity term (1 vs 3 "
+        "channels), Adam 2e-4 beta1 0.5", 16, "mnist <-> colored_mnist",
+        _digits_domains, _digits_cyclegan, _cyclegan_compile),
+    CycleGANPreset(
+        "cyclegan-svhn", "report 001's MNIST <-> SVHN CycleGAN: MNIST padded to 32x32 and "
+        "repeated to 3 channels so the identity loss (0.5) can be on; same networks as "
+        "cyclegan-digits", 16, "mnist (32x32x3) <-> svhn",
+        _svhn_domains, _digits_cyclegan, _cyclegan_compile),
+    CycleGANPreset(
+        "cyclegan-horse2zebra", f"{_IMAGE_RECIPE}; horse2zebra from $GANKIT_DATA_DIR, the Keras "
+        "cache or tfds, both domains cut to the smaller one (report 000)", 1, "horse2zebra",
+        _horse2zebra_domains, _image_cyclegan, _cyclegan_compile, balance=True),
+    CycleGANPreset(
+        "cyclegan-folder", f"{_IMAGE_RECIPE}; on two image folders --data-a DIR --data-b DIR",
+        1, "two image folders", _folder_domains, _image_cyclegan, _cyclegan_compile),
+]}
+
 
 def get(name):
-    """The :class:`Preset` called ``name``; ``ValueError`` listing the valid names otherwise."""
+    """The :class:`Preset` (or :class:`CycleGANPreset`) called ``name``; ``ValueError`` listing
+    the valid names otherwise."""
+    if name in CYCLEGAN_PRESETS:
+        return CYCLEGAN_PRESETS[name]
     if name not in PRESETS:
-        raise ValueError(f"unknown model preset {name!r}; valid presets: {', '.join(PRESETS)}")
+        valid = ", ".join([*PRESETS, *CYCLEGAN_PRESETS])
+        raise ValueError(f"unknown model preset {name!r}; valid presets: {valid}")
     return PRESETS[name]
 
 
 def names():
-    """Preset names, in the order they are documented."""
+    """GAN preset names (noise to image), in the order they are documented; the CycleGAN
+    presets are the keys of ``CYCLEGAN_PRESETS``."""
     return list(PRESETS)

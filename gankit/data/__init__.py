@@ -16,7 +16,7 @@ from gankit.data.colored import colorize
 from gankit.data.epochs import SetEpoch, set_epoch
 from gankit.data.errors import DatasetIntegrityError, DatasetNotFoundError
 from gankit.data.folders import image_folder, read_folder_arrays, scan_folder
-from gankit.data.pipeline import from_arrays, load, pad, scale, unpaired
+from gankit.data.pipeline import from_arrays, load, pad, scale, to_channels, unpaired
 from gankit.data.readers import RestrictedUnpickler, restricted_load
 
 __all__ = [
@@ -42,5 +42,6 @@ __all__ = [
     "scale",
     "scan_folder",
     "set_epoch",
+    "to_channels",
     "unpaired",
 ]

@@ -26,8 +26,28 @@ def pad(images, size, value=-1.0):
     return tf.pad(images, paddings, constant_values=value)
 
 
+def to_channels(images, channels):
+    """Repeats a 1-channel image (``(..., h, w, 1)``) to ``channels``; others pass unchanged.
+
+    With ``pad`` this turns MNIST (28x28x1) into 32x32x3 images shaped like SVHN, as report
+    001 did for MNIST <-> SVHN, so a CycleGAN can use the identity loss between the domains.
+
+    Raises:
+        ValueError: the images have another channel count than 1 or ``channels``.
+    """
+    have = images.shape[-1]
+    if have == channels:
+        return images
+    if have != 1:
+        raise ValueError(
+            f"channels={channels}: can only repeat 1-channel images, these have {have} channels"
+        )
+    return tf.repeat(images, channels, axis=-1)
+
+
 def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one_hot=False,
-                num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False):
+                num_classes=None, pad_to=None, cache=True, drop_remainder=False, repeat=False,
+                channels=None):
     """Builds the standard gankit pipeline from in-memory arrays.
 
     With a `seed`, the order of each epoch is drawn from `(seed, epoch)` only, so a run
@@ -51,6 +71,8 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
         repeat: repeat forever (passes follow each other without a gap; with a seed, the
             element at each position of the endless stream depends only on the seed and the
             position, so `fit(..., steps_per_epoch=...)` resumes exactly too).
+        channels: repeat 1-channel images to this many channels (`pad_to=32, channels=3`
+            shapes MNIST like SVHN, as report 001 did for MNIST <-> SVHN).
 
     Returns:
         A prefetched `tf.data.Dataset` of float32 images in [-1, 1] or `(images, labels)`.
@@ -73,6 +95,11 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
         images = images.astype(np.float32)
     if pad_to is not None:
         pad(tf.zeros((1, *images.shape[1:])), pad_to)  # checks the size before anything runs
+    if channels is not None and images.shape[-1] not in (1, int(channels)):
+        raise ValueError(
+            f"channels={channels}: can only repeat 1-channel images, these have "
+            f"{images.shape[-1]} channels"
+        )
     if one_hot:
         if labels is None:
             raise ValueError("one_hot=True needs labels")
@@ -87,6 +114,8 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
         x = scale(tf.gather(all_images, index))
         if pad_to is not None:
             x = pad(x, pad_to)
+        if channels is not None:
+            x = to_channels(x, int(channels))
         if all_labels is None:
             return x
         y = tf.gather(all_labels, index)
@@ -109,7 +138,8 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
 
 
 def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=False, pad_to=None,
-         cache=True, drop_remainder=False, limit=None, download=None, repeat=False):
+         cache=True, drop_remainder=False, limit=None, download=None, repeat=False,
+         channels=None):
     """Loads a named dataset as a ``tf.data`` pipeline of float32 images in [-1, 1] and labels.
 
     Args:
@@ -126,6 +156,8 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         limit: use only the first ``limit`` examples (quick runs, tests).
         download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
         repeat: repeat forever.
+        channels: repeat 1-channel images to this many channels. ``pad_to=32, channels=3``
+            gives MNIST the shape of SVHN (32x32x3), report 001's MNIST <-> SVHN setting.
 
     Returns:
         ``tf.data.Dataset`` yielding ``(images, labels)`` batches, prefetched.
@@ -150,7 +182,7 @@ def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=Fa
         images, labels = images[:limit], labels[:limit]
     return from_arrays(images, labels, batch_size=batch_size, shuffle=shuffle, seed=seed,
                        one_hot=one_hot, num_classes=info.num_classes, pad_to=pad_to, cache=cache,
-                       drop_remainder=drop_remainder, repeat=repeat)
+                       drop_remainder=drop_remainder, repeat=repeat, channels=channels)
 
 
 def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,

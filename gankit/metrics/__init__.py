@@ -45,7 +45,12 @@ from gankit.metrics.scores import (
     inception_score_from_probs,
 )
 from gankit.metrics.summary import evaluate_generator
-from gankit.metrics.translation import label_preservation, translation_frechet_distance
+from gankit.metrics.translation import (
+    frechet_table_markdown,
+    label_preservation,
+    translation_frechet_distance,
+    translation_frechet_table,
+)
 
 __all__ = [
     "class_coverage",
@@ -54,6 +59,7 @@ __all__ = [
     "default_inception_weights",
     "evaluate_generator",
     "feature_statistics",
+    "frechet_table_markdown",
     "frechet_distance",
     "frechet_distance_from_stats",
     "frechet_inception_distance",
@@ -65,4 +71,5 @@ __all__ = [
     "reference_statistics",
     "statistics",
     "translation_frechet_distance",
+    "translation_frechet_table",
 ]

@@ -71,6 +71,18 @@ def interpolate_latents(z0, z1, steps, method="linear"):
     return ((1 - t) * z0 + t * z1).astype("float32")
 
 
+def _noise_shape(generator):
+    """Shape of one noise sample, read from the generator's first input, or None.
+
+    `(latent_dim,)` for the usual noise vector; an image shape such as `(28, 28, 1)` for a
+    generator fed a noise image (report 000's conv LSGAN).
+    """
+    inputs = getattr(generator, "inputs", None)
+    if not inputs:
+        return None
+    return tuple(None if d is None else int(d) for d in inputs[0].shape[1:])
+
+
 def _input_count(model):
     inputs = getattr(model, "inputs", None)
     return len(inputs) if inputs else None
@@ -86,7 +98,10 @@ class AdversarialModel(FitDefaults, keras.Model):
         generator: `keras.Model`, noise (and one-hot labels when conditional) -> images in
             [-1, 1].
         discriminator: `keras.Model`, images (and one-hot labels) -> logits.
-        latent_dim: noise size; None reads it from the generator's first input.
+        latent_dim: noise size; None reads it from the generator's first input. A generator
+            whose first input is image-shaped (e.g. `(28, 28, 1)`, report 000's conv LSGAN fed
+            a noise image) is fed noise of that shape (`model.latent_shape`); `latent_dim` is
+            then the number of noise values (784).
         num_classes: None for an unconditional model, else the number of classes.
         seed: seed of the training noise stream (None: random).
         **kwargs: passed to `keras.Model` (e.g. `name`).
@@ -109,6 +124,9 @@ class AdversarialModel(FitDefaults, keras.Model):
         self.discriminator = discriminator
         self.num_classes = None if num_classes is None else int(num_classes)
         self.latent_dim = self._infer_latent_dim(generator, latent_dim)
+        # The noise is a vector (latent_dim,) or, for a generator whose noise input is
+        # image-shaped (report 000's conv LSGAN), that shape; latent_dim counts its values.
+        self.latent_shape = _noise_shape(generator) or (self.latent_dim,)
         self._check_nets()
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed_generator")
@@ -127,13 +145,13 @@ class AdversarialModel(FitDefaults, keras.Model):
     @staticmethod
     def _infer_latent_dim(generator, latent_dim):
         if latent_dim is None:
-            inputs = getattr(generator, "inputs", None)
-            if not inputs:
+            shape = _noise_shape(generator)
+            if shape is None:
                 raise ValueError(
                     "latent_dim is None and the generator has no symbolic inputs to read it "
                     "from; pass latent_dim."
                 )
-            latent_dim = inputs[0].shape[-1]
+            latent_dim = int(np.prod(shape)) if None not in shape else None
         if not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
             raise ValueError(f"latent_dim must be a positive int, got {latent_dim!r}.")
         return int(latent_dim)
@@ -157,10 +175,15 @@ class AdversarialModel(FitDefaults, keras.Model):
                 f"{form}, but it has {count} inputs."
             )
         g_inputs = getattr(self.generator, "inputs", None)
-        if g_inputs and g_inputs[0].shape[-1] != self.latent_dim:
+        if g_inputs and int(np.prod(self.latent_shape)) != self.latent_dim:
             raise ValueError(
-                f"latent_dim={self.latent_dim} but the generator's noise input has size "
-                f"{g_inputs[0].shape[-1]}."
+                f"latent_dim={self.latent_dim} but the generator's noise input has shape "
+                f"{self.latent_shape}."
+            )
+        if len(self.latent_shape) > 1 and expected != 1:
+            raise ValueError(
+                "An image-shaped noise input (a generator fed a noise image) is supported for "
+                "unconditional models only."
             )
         if g_inputs and expected == 2 and g_inputs[1].shape[-1] != self.num_classes:
             raise ValueError(
@@ -363,7 +386,7 @@ class AdversarialModel(FitDefaults, keras.Model):
         return ops.one_hot(ops.cast(labels, "int32"), self.num_classes)
 
     def _noise(self, batch_size):
-        return keras.random.normal((batch_size, self.latent_dim), seed=self.seed_generator)
+        return keras.random.normal((batch_size, *self.latent_shape), seed=self.seed_generator)
 
     def discriminator_penalty(self, real, fake, one_hot):
         """Extra term of the discriminator loss (0 here; the gradient penalty in WGANGP).
@@ -487,13 +510,15 @@ class AdversarialModel(FitDefaults, keras.Model):
 
     def _check_noise(self, noise, n):
         noise = np.asarray(noise, dtype="float32")
-        if noise.ndim != 2 or noise.shape[1] != self.latent_dim:
-            raise ValueError(
-                f"noise must have shape (n, {self.latent_dim}); got {noise.shape}."
-            )
+        flat = noise.ndim == 2 and noise.shape[1] == self.latent_dim
+        if not flat and tuple(noise.shape[1:]) != self.latent_shape:
+            shapes = f"(n, {self.latent_dim})"
+            if len(self.latent_shape) > 1:
+                shapes += f" or (n, {', '.join(map(str, self.latent_shape))})"
+            raise ValueError(f"noise must have shape {shapes}; got {noise.shape}.")
         if n is not None and len(noise) != n:
             raise ValueError(f"Got {len(noise)} noise vectors for {n} images.")
-        return noise
+        return noise.reshape((len(noise), *self.latent_shape))
 
     def generate(self, n_or_labels=None, seed=None, batch_size=256, noise=None):
         """Generates images with the generator in inference mode (BatchNorm uses its statistics).
@@ -509,7 +534,8 @@ class AdversarialModel(FitDefaults, keras.Model):
                 same seed gives the same images; None: fresh noise. Never touches the training
                 noise stream.
             batch_size: images per generator call.
-            noise: optional explicit noise `(n, latent_dim)` instead of drawing it.
+            noise: optional explicit noise `(n, latent_dim)` (or `(n, *latent_shape)`) instead
+                of drawing it.
 
         Returns:
             float32 numpy array `(n, height, width, channels)` in [-1, 1].
@@ -549,14 +575,15 @@ class AdversarialModel(FitDefaults, keras.Model):
         else:
             rng = np.random.default_rng(seed)
             noise = rng.standard_normal((n, self.latent_dim)).astype("float32")
+            noise = noise.reshape((n, *self.latent_shape))
         return self._run_generator(noise, one_hot, batch_size)
 
     def interpolate(self, z0, z1, steps=10, method="linear", labels=None, batch_size=256):
         """Images along a latent walk from `z0` to `z1` (a latent-space interpolation).
 
         Args:
-            z0: start noise `(latent_dim,)`.
-            z1: end noise `(latent_dim,)`.
+            z0: start noise `(latent_dim,)` (or of shape `latent_shape`).
+            z1: end noise, same shape.
             steps: number of images, ends included.
             method: `"linear"` or `"slerp"` (see `interpolate_latents`).
             labels: conditional models only: one int label for the whole walk, int labels
@@ -575,9 +602,12 @@ class AdversarialModel(FitDefaults, keras.Model):
         frames = gan.interpolate(z0, z1, steps=8, method="slerp")
         ```
         """
+        if len(self.latent_shape) > 1:  # noise images: walk between their flattened values
+            z0, z1 = np.ravel(z0), np.ravel(z1)
         noise = interpolate_latents(z0, z1, steps, method)
         if noise.shape[1] != self.latent_dim:
             raise ValueError(f"z0 and z1 must have length latent_dim={self.latent_dim}.")
+        noise = noise.reshape((steps, *self.latent_shape))
         if self.num_classes is None:
             if labels is not None:
                 raise ValueError(f"{type(self).__name__} is unconditional: labels must be None.")

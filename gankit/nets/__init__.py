@@ -1,8 +1,9 @@
 """GAN-family network builders: functions returning `keras.Model`s.
 
 Conventions: a generator takes noise `(batch, latent_dim)` (a conditional one
-`[noise, one_hot_labels]`) and returns images in [-1, 1]; a discriminator takes images (a
-conditional one `[images, one_hot_labels]`) and returns logits. Each builder's docstring names
+`[noise, one_hot_labels]`; report 000's conv LSGAN `noise_image_generator` a noise image) and
+returns images in [-1, 1]; a discriminator takes images (a conditional one
+`[images, one_hot_labels]`) and returns logits. Each builder's docstring names
 the seed report it comes from and its parameter count.
 
 Example:
@@ -20,9 +21,13 @@ from gankit.nets.cyclegan import (
     ReflectionPadding2D,
     digit_patch_discriminator,
     digit_resnet_generator,
+    image_discriminator,
     patch_discriminator,
     patch_output_size,
     patch_receptive_field,
+    report000_discriminator,
+    report001_discriminator,
+    report001_generator,
     resnet_generator,
 )
 from gankit.nets.dcgan import (
@@ -31,6 +36,7 @@ from gankit.nets.dcgan import (
     dcgan_discriminator,
     dcgan_generator,
 )
+from gankit.nets.lsgan import conv_lsgan_discriminator, noise_image_generator
 from gankit.nets.mlp import mlp_discriminator, mlp_generator
 from gankit.nets.wgan import wgan_critic, wgan_generator
 
@@ -39,10 +45,16 @@ __all__ = [
     "ReflectionPadding2D",
     "digit_patch_discriminator",
     "digit_resnet_generator",
+    "image_discriminator",
     "patch_discriminator",
     "patch_output_size",
     "patch_receptive_field",
+    "report000_discriminator",
+    "report001_discriminator",
+    "report001_generator",
     "resnet_generator",
+    "conv_lsgan_discriminator",
+    "noise_image_generator",
     "cgan_discriminator",
     "cgan_generator",
     "dcgan_discriminator",
