@@ -127,7 +127,11 @@ class Expectation:
             28x28 cells.
         cols: expected number of columns; None as for `rows`.
         conditional: True for a class-conditional grid (each row or column one class): the
-            label-accuracy check runs instead of the class-coverage check.
+            label-accuracy check runs instead of the class-coverage check. None (the default)
+            decides from the grid: a grid that carries labels (embedded by
+            `save_grid(..., labels=...)`) or is given `labels` here is graded as conditional,
+            any other as unconditional. False ignores embedded labels and grades the grid as
+            unconditional (class coverage).
         labels_along: "rows" (row r shows class `labels[r]`, the `SampleGrid` layout) or
             "cols" (column c shows class `labels[c]`).
         labels: the class of each row/column (or of each cell); None takes the labels
@@ -146,7 +150,7 @@ class Expectation:
     dataset: str = "mnist"
     rows: int | None = None
     cols: int | None = None
-    conditional: bool = False
+    conditional: bool | None = None
     labels_along: str = "rows"
     labels: tuple | None = None
     thresholds: Thresholds | dict | None = None
@@ -161,9 +165,9 @@ class Expectation:
                                       or value < 1):
                 raise ValueError(f"Expectation.{name} must be a positive integer or None, got "
                                  f"{value!r}.")
-        if not isinstance(self.conditional, bool):
-            raise ValueError(f"Expectation.conditional must be True or False, got "
-                             f"{self.conditional!r}.")
+        if self.conditional is not None and not isinstance(self.conditional, bool):
+            raise ValueError(f"Expectation.conditional must be True, False or None (decide from "
+                             f"the grid's embedded labels), got {self.conditional!r}.")
         if self.labels_along not in ("rows", "cols"):
             raise ValueError(f"Expectation.labels_along must be 'rows' or 'cols', got "
                              f"{self.labels_along!r}.")
@@ -187,6 +191,21 @@ class Expectation:
         elif not isinstance(self.thresholds, Thresholds):
             raise ValueError(f"Expectation.thresholds must be a Thresholds or a dict, got "
                              f"{self.thresholds!r}.")
+
+    def is_conditional(self, layout):
+        """Whether a grid with this layout is graded as conditional (see `conditional`).
+
+        Args:
+            layout: the layout dict the grid was cut with (`labels` is None unless the grid
+                embeds them).
+
+        Returns:
+            `conditional` when it is True or False; otherwise True when the grid carries labels
+            or `labels` were given.
+        """
+        if self.conditional is not None:
+            return self.conditional
+        return self.labels is not None or (layout or {}).get("labels") is not None
 
     @property
     def cell_size(self):
@@ -212,7 +231,8 @@ def as_expectation(expect):
     (`{"dataset": "mnist", "min_confidence": 0.7}`).
 
     Args:
-        expect: None (MNIST, unconditional, any shape), a dict, or an `Expectation`.
+        expect: None (MNIST, any shape, conditional only if the grid embeds labels), a dict,
+            or an `Expectation`.
 
     Returns:
         An `Expectation`.

@@ -220,6 +220,8 @@ def check_grid(path, expect=None, classifier=None, limits=None):
       `inception_score` together judge realism.
     * `coverage` (unconditional grids): enough classes appear.
     * `label_accuracy` (conditional grids): cells are classified as their row/column label.
+      A grid that embeds its labels (`save_grid(..., labels=...)`) is conditional unless
+      `expect` says `conditional=False`.
 
     The file is treated as hostile: see `gankit.grading.untrusted` (size and pixel limits
     before decoding, PNG/JPEG by magic bytes only, no pickle).
@@ -227,7 +229,7 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     Args:
         path: the submitted grid (PNG written by `save_grid`, or any PNG/JPEG grid).
         expect: an `Expectation`, a dict of its fields (and of `Thresholds` fields), or None
-            (MNIST, unconditional, any rows/cols).
+            (MNIST, any rows/cols, conditional when the grid embeds labels).
         classifier: a `keras.Model` giving class probabilities of 28x28 images in [-1, 1];
             None uses `gankit.load_pretrained(expect.dataset)`.
         limits: a `Limits`, a dict of its fields, or None for the defaults.
@@ -252,6 +254,7 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     limits = as_limits(limits)
     cells, layout = read_submission(path, expect, limits)
     thresholds = expect.thresholds
+    conditional = expect.is_conditional(layout)
     results = [_checks.check_layout(layout, len(cells), expect)]
     report_layout = {k: layout.get(k) for k in ("rows", "cols", "count", "cell_height",
                                                 "cell_width", "channels", "padding", "labels",
@@ -267,7 +270,7 @@ def check_grid(path, expect=None, classifier=None, limits=None):
         probs = _clf.predict_proba(cells, model)
         results.append(_checks.check_confidence(probs, thresholds, expect.dataset))
         results.append(_checks.check_inception_score(probs, thresholds))
-        if expect.conditional:
+        if conditional:
             labels, problem = cell_labels(layout, len(cells), expect)
             if labels is None:
                 from gankit.grading.report import CheckResult
@@ -279,4 +282,5 @@ def check_grid(path, expect=None, classifier=None, limits=None):
                 results.append(_checks.check_label_accuracy(probs, labels, thresholds))
         else:
             results.append(_checks.check_coverage(probs, thresholds, expect.num_classes))
-    return GridReport(os.fspath(path), tuple(results), report_layout, expect.to_dict())
+    graded_as = dict(expect.to_dict(), conditional=conditional)
+    return GridReport(os.fspath(path), tuple(results), report_layout, graded_as)
