@@ -93,11 +93,13 @@ def test_save_grid_per_cell_labels_model_object_and_partial_grid(tmp_path):
 @pytest.mark.parametrize("pad_value", [255, 0])
 @pytest.mark.parametrize("border", [True, False])
 def test_read_grid_without_metadata_detects_padding(tmp_path, channels, pad_value, border):
-    # MNIST-like cells: dark background with a bright blob, so padding must be found from the
-    # uniform separator lines, not guessed from the size.
+    # MNIST-like cells: dark background with a bright stroke (a "+"), so padding must be found
+    # from the uniform separator lines, not guessed from the size. (A solid bright rectangle
+    # on black would be a figure of pictures on a black background: see the figure tests.)
     rng = np.random.RandomState(3)
     cells = np.zeros((12, 9, 8, channels), np.uint8)
-    cells[:, 2:7, 2:6] = rng.randint(60, 250, (12, 5, 4, channels))
+    cells[:, 2:7, 4] = rng.randint(60, 250, (12, 5, channels))
+    cells[:, 4, 2:6] = rng.randint(60, 250, (12, 4, channels))
     cells[:, 0, 0] = 40  # no cell edge is the pad colour
     grid = _plain_grid(cells, 3, 4, padding=2, pad_value=pad_value, border=border)
     path = _save_plain(grid, tmp_path / "plain.png")
@@ -144,7 +146,8 @@ def test_read_grid_mnist_style_mosaic_without_padding(tmp_path):
     # The reshape/transpose mosaic students make: 28x28 black-background digits, no padding.
     rng = np.random.RandomState(6)
     cells = np.zeros((9, 28, 28, 1), np.uint8)
-    cells[:, 4:24, 5:23] = rng.randint(0, 255, (9, 20, 18, 1))
+    strokes = rng.randint(0, 255, (9, 20, 18, 1)) * (rng.rand(9, 20, 18, 1) < 0.4)
+    cells[:, 4:24, 5:23] = strokes
     mosaic = cells.reshape(3, 3, 28, 28).transpose(0, 2, 1, 3).reshape(84, 84, 1)
     out, layout = images.read_grid(_save_plain(mosaic, tmp_path / "m.png"), rows=3, cols=3)
     np.testing.assert_array_equal(out, cells)
@@ -203,8 +206,13 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
         images.read_grid(path, cell_size=(1, 2, 3))
 
     plain = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 2, 255, True), tmp_path / "p.png")
-    with pytest.raises(ValueError, match="rows"):
-        images.read_grid(plain)
+    mosaic = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 0, 255, True), tmp_path / "m.png")
+    with pytest.raises(ValueError, match="pass `rows` and `cols`"):
+        images.read_grid(mosaic)  # no margins: nothing tells the number of rows and columns
+    with pytest.raises(ValueError, match="not a figure"):
+        images.read_grid(mosaic, style="figure")
+    with pytest.raises(ValueError, match="style"):
+        images.read_grid(plain, style="collage")
     with pytest.raises(ValueError, match="cannot be split"):
         images.read_grid(plain, rows=5, cols=5, padding=2)
     with pytest.raises(ValueError, match="rows"):

@@ -23,6 +23,9 @@ def _grey01(cells):
 def check_layout(layout, count, expect):
     """Checks rows, columns, cell size and that every cell is filled.
 
+    Cells of a figure-style grid (Matplotlib subplots) were resized to the dataset's size when
+    they were cut; the message then reports the size they were found at.
+
     Args:
         layout: the layout dict the cells were cut with.
         count: number of cells found.
@@ -45,8 +48,17 @@ def check_layout(layout, count, expect):
         problems.append(f"only {count} of the {rows * cols} cells are filled")
     details = {"rows": rows, "cols": cols, "cell_height": size[0], "cell_width": size[1],
                "cells": int(count)}
+    figure = layout.get("style") == "figure"
+    if figure:
+        found = (int(layout["found_cell_height"]), int(layout["found_cell_width"]))
+        details.update(style="figure", found_cell_height=found[0], found_cell_width=found[1])
     if problems:
         return CheckResult("layout", False, 0.0, None, "; ".join(problems) + ".", details)
+    if figure:
+        return CheckResult(
+            "layout", True, 1.0, None,
+            f"{rows}x{cols} figure of pictures: cells of {found[0]}x{found[1]} pixels found "
+            f"between its margins, resized to {size[0]}x{size[1]}.", details)
     return CheckResult("layout", True, 1.0, None,
                        f"{rows}x{cols} grid of {size[0]}x{size[1]} cells, as expected.", details)
 

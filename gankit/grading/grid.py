@@ -101,11 +101,37 @@ def _plain_layout(grey, rows, cols, cell):
     return None
 
 
+def _figure(copy, expect, plain_cell, limits):
+    """`(cells, layout)` of a figure-style grid (Matplotlib subplots), or `(None, None)`.
+
+    The cells are found by `gankit.images.read_grid(style="figure")` (the same reader as for
+    any grid) and resized to the dataset's cell size. A figure is not used when its cells are
+    those of an evenly tiled grid, or when a tiling with uniform separators (from
+    `_plain_layout`) has cells of the same size, `plain_cell`: that is a plain grid (a JPEG
+    one, say), cut without resizing. A tiling whose cells differ from the pictures found is
+    a coincidence of the figure's margins, and the figure wins.
+    """
+    try:
+        cells, layout = _images.read_grid(copy, rows=expect.rows, cols=expect.cols,
+                                          resize_to=expect.cell_size, style="figure")
+    except ValueError:
+        return None, None
+    if layout.get("style") != "figure" or layout["rows"] * layout["cols"] > limits.max_cells:
+        return None, None
+    found = (layout["found_cell_height"], layout["found_cell_width"])
+    if plain_cell is not None and all(abs(a - b) <= 2 for a, b in zip(found, plain_cell)):
+        return None, None
+    return cells, layout
+
+
 def read_submission(path, expect=None, limits=None):
     """Safely cuts a handed-in grid into cells (PNG/JPEG, limits checked before decoding).
 
     Grids written by `save_grid` are cut with their embedded layout (validated first: a hostile
-    layout cannot make the reader allocate or loop without bound). Other grids are cut with
+    layout cannot make the reader allocate or loop without bound). Figure-style grids (a
+    Matplotlib figure of subplots: margins, resampled cells) are cut into the pictures found
+    between the margins, resized to the dataset's cell size (`read_grid(style="figure")`),
+    with `expect.rows`/`expect.cols` or without. Other grids are cut with
     `expect.rows`/`expect.cols` (padding detected, white or black, 1 or 3 channels); without
     them, with the only (rows, cols) whose cells have the dataset's size, if there is one.
 
@@ -133,22 +159,21 @@ def read_submission(path, expect=None, limits=None):
     data, fmt, (width, height) = read_image_bytes(path, limits)
     picture = decode_image(data, fmt, (width, height), limits, name)
     layout = _embedded_layout(picture, limits, name)
-    padding = border = None
+    padding = border = plain_cell = None
     if layout is not None:
         rows = cols = None
     else:
         grey = np.asarray(picture.convert("L"))
         shape = _plain_layout(grey, expect.rows, expect.cols, expect.cell_size)
-        if shape is None and (expect.rows is None or expect.cols is None):
-            raise SubmissionError(
-                f"{name}: the grid has no embedded gankit layout and its size ({width}x{height}) "
-                f"does not tell the number of rows and columns; pass rows and cols in `expect`.")
-        if shape is None:
-            rows, cols = expect.rows, expect.cols  # read_grid explains why it does not fit
-        else:
+        rows, cols = expect.rows, expect.cols
+        if shape is not None:
             rows, cols, padding, border = shape
+            if padding:
+                lines = 1 if border else -1
+                plain_cell = ((grey.shape[0] - (rows + lines) * padding) // rows,
+                              (grey.shape[1] - (cols + lines) * padding) // cols)
     picture.close()
-    if rows is not None and rows * cols > limits.max_cells:
+    if rows is not None and cols is not None and rows * cols > limits.max_cells:
         raise SubmissionError(f"{name}: {rows}x{cols} = {rows * cols} cells is over the limit of "
                               f"{limits.max_cells}.")
     # Cut the bytes already vetted (a private copy), never the student's path a second time.
@@ -157,9 +182,20 @@ def read_submission(path, expect=None, limits=None):
         with open(copy, "wb") as f:
             f.write(data)
         try:
-            cells, layout = _images.read_grid(copy, rows=rows, cols=cols, padding=padding,
-                                              border=border)
+            cells, embedded = None, layout is not None
+            if not embedded:
+                cells, layout = _figure(copy, expect, plain_cell, limits)
+            if cells is None and not embedded and (rows is None or cols is None):
+                raise SubmissionError(
+                    f"{name}: the grid has no embedded gankit layout, and neither its size "
+                    f"({width}x{height}) nor margins between its pictures tell the number of "
+                    f"rows and columns; pass rows and cols in `expect`.")
+            if cells is None:
+                cells, layout = _images.read_grid(copy, rows=rows, cols=cols, padding=padding,
+                                                  border=border, style="plain")
         except (ValueError, OSError) as err:
+            if isinstance(err, SubmissionError):
+                raise
             detail = str(err).replace(repr(copy), name).replace(copy, name)
             raise SubmissionError(f"{name}: cannot be cut into a grid: {detail}") from err
     if len(cells) == 0:
@@ -258,7 +294,8 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     results = [_checks.check_layout(layout, len(cells), expect)]
     report_layout = {k: layout.get(k) for k in ("rows", "cols", "count", "cell_height",
                                                 "cell_width", "channels", "padding", "labels",
-                                                "labels_per", "seed", "model", "epoch")
+                                                "labels_per", "seed", "model", "epoch", "style",
+                                                "found_cell_height", "found_cell_width")
                      if k in layout}
     if results[0].passed:
         results.append(_checks.check_contrast(cells, thresholds))
