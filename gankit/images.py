@@ -519,31 +519,45 @@ def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cel
     if colour is None:
         return None
     foreground = np.any(np.abs(arr.astype(np.int16) - colour) > tolerance, axis=-1)
-    bands = []  # (top, bottom, [(left, right), ...]) for each band of rows holding something
-    for top, bottom in _runs(foreground.any(axis=1)):
-        bands.append((top, bottom, _runs(foreground[top:bottom].any(axis=0))))
-    if not bands:
+    bands = _runs(foreground.any(axis=1))  # (top, bottom) of each band of rows holding something
+    if not bands or len(bands) > max_cells:
         return None
-    # The row of cells covering the most area sets the columns; other bands must match it.
-    ref = max(bands, key=lambda b: (b[1] - b[0]) * sum(r - q for q, r in b[2]))
-    if len(ref[2]) > max_cells:
+    # Rows of cells are the bands of the most common height (titles are shorter) ...
+    heights = np.array([b - t for t, b in bands])
+
+    def slack(size):
+        return max(2, int(round(_CELL_SIZE_SPREAD * size)))
+
+    counts = [(int(np.sum(np.abs(heights - h) <= slack(h))), int(h)) for h in heights]
+    ref_height = max(counts)[1]
+    bands = [(t, b) for t, b in bands if abs((b - t) - ref_height) <= slack(ref_height)]
+    # ... and the columns of cells are what those bands hold, all rows together (so a cell
+    # with a full-height line of the background colour, white trousers, is not split).
+    union = np.zeros(arr.shape[1], dtype=bool)
+    for top, bottom in bands:
+        union |= foreground[top:bottom].any(axis=0)
+    spans = _runs(union)
+    if len(spans) > max_cells:
         return None
-    ref_height = ref[1] - ref[0]
-    slack = max(2, int(round(_CELL_SIZE_SPREAD * min(ref_height, *[r - q for q, r in ref[2]]))))
-    grid = [b for b in bands
-            if len(b[2]) == len(ref[2]) and abs((b[1] - b[0]) - ref_height) <= slack
-            and all(abs(q - q0) <= slack and abs(r - r0) <= slack
-                    for (q, r), (q0, r0) in zip(b[2], ref[2]))]
-    n_rows, n_cols = len(grid), len(ref[2])
+    # Each column of cells owns the pixels up to the middle of the gaps on either side.
+    cuts = [0] + [(r + q) // 2 for (_, r), (q, _) in zip(spans, spans[1:])] + [arr.shape[1]]
+    boxes = []
+    n_rows = 0
+    for top, bottom in bands:
+        filled = foreground[top:bottom].any(axis=0)
+        row = []
+        for k in range(len(spans)):
+            xs = np.flatnonzero(filled[cuts[k]:cuts[k + 1]])
+            if xs.size == 0:
+                break
+            row.append((top, bottom, cuts[k] + xs[0], cuts[k] + xs[-1] + 1))
+        if len(row) == len(spans):
+            boxes += row
+            n_rows += 1
+    n_cols = len(spans)
     if not 2 <= n_rows * n_cols <= max_cells or (rows is not None and rows != n_rows) or (
             cols is not None and cols != n_cols):
         return None
-    boxes = []
-    for top, bottom, spans in grid:
-        for left, right in spans:
-            inside = foreground[top:bottom, left:right]
-            ys = np.flatnonzero(inside.any(axis=1))
-            boxes.append((top + ys[0], top + ys[-1] + 1, left, right))
     boxes = np.asarray(boxes, dtype=np.int64)
     heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
     for sizes in (heights, widths):
