@@ -530,29 +530,38 @@ def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cel
 
     counts = [(int(np.sum(np.abs(heights - h) <= slack(h))), int(h)) for h in heights]
     ref_height = max(counts)[1]
-    bands = [(t, b) for t, b in bands if abs((b - t) - ref_height) <= slack(ref_height)]
+    ref_height = int(np.median(heights[np.abs(heights - ref_height) <= slack(ref_height)]))
     # ... and the columns of cells are what those bands hold, all rows together (so a cell
     # with a full-height line of the background colour, white trousers, is not split).
     union = np.zeros(arr.shape[1], dtype=bool)
     for top, bottom in bands:
-        union |= foreground[top:bottom].any(axis=0)
+        if abs((bottom - top) - ref_height) <= 2:
+            union |= foreground[top:bottom].any(axis=0)
     spans = _runs(union)
     if len(spans) > max_cells:
         return None
-    # Each column of cells owns the pixels up to the middle of the gaps on either side.
-    cuts = [0] + [(r + q) // 2 for (_, r), (q, _) in zip(spans, spans[1:])] + [arr.shape[1]]
+    # A row of cells is a run of image rows in which every column of cells holds something:
+    # this leaves out a title touching the cells (`tight_layout` with a `suptitle`).
+    rows_of_cells = []
+    for top, bottom in bands:
+        if bottom - top + slack(ref_height) < ref_height:
+            continue
+        inside = foreground[top:bottom]
+        full = np.all([inside[:, q:r].any(axis=1) for q, r in spans], axis=0)
+        merged = []  # short breaks are a line of the background colour across one cell
+        for q, r in _runs(full):
+            if merged and q - merged[-1][1] <= slack(ref_height):
+                merged[-1] = (merged[-1][0], r)
+            else:
+                merged.append((q, r))
+        rows_of_cells += [(top + q, top + r) for q, r in merged
+                          if abs((r - q) - ref_height) <= slack(ref_height)]
     boxes = []
     n_rows = 0
-    for top, bottom in bands:
-        filled = foreground[top:bottom].any(axis=0)
-        row = []
-        for k in range(len(spans)):
-            xs = np.flatnonzero(filled[cuts[k]:cuts[k + 1]])
-            if xs.size == 0:
-                break
-            row.append((top, bottom, cuts[k] + xs[0], cuts[k] + xs[-1] + 1))
-        if len(row) == len(spans):
-            boxes += row
+    for top, bottom in rows_of_cells:
+        filled = foreground[top:bottom]
+        if all(filled[:, q:r].any() for q, r in spans):
+            boxes += [(top, bottom, q, r) for q, r in spans]
             n_rows += 1
     n_cols = len(spans)
     if not 2 <= n_rows * n_cols <= max_cells or (rows is not None and rows != n_rows) or (
