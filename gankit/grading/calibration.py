@@ -28,7 +28,7 @@ import tempfile
 import numpy as np
 
 KINDS = ("real", "real_conditional", "noise", "blank", "repeated", "single_class", "wrong_labels")
-"""Kinds of calibration grids; all but the first two must fail."""
+"""Kinds of calibration grids; all but the first two must fail (`passed` 0)."""
 
 
 def make_cells(kind, images, classes, rng, rows=10, cols=10):
@@ -174,7 +174,8 @@ def measure(dataset="mnist", grids=20, seed=0, classifier=None, style="plain", r
         `{kind: {measurement: [values]}}` with measurements `min_cell_std`, `blank_fraction`,
         `nearest_distance` (smallest over the grid), `duplicate_fraction`, `realistic_fraction`,
         `median_error` (reconstruction error of the median cell), `confidence`,
-        `inception_score`, `classes` and `label_accuracy` (conditional kinds); figures add
+        `inception_score`, `classes`, `label_accuracy` (conditional kinds) and `passed` (1 when
+        every check passes, as `check_grid` grades the grid; the layout aside); figures add
         `found_cell_size` (height of the pictures found, pixels) and `layout_found` (1 when
         rows and cols were found without being given).
     """
@@ -204,22 +205,29 @@ def measure(dataset="mnist", grids=20, seed=0, classifier=None, style="plain", r
                                                    rows, cols)
                 extra = {"found_cell_size": size[0], "layout_found": found}
             probs = _clf.predict_proba(cells, model)
-            contrast = checks.check_contrast(cells, t)
-            diversity = checks.check_diversity(cells, t)
+            conditional = kind in ("real_conditional", "wrong_labels")
+            results = [checks.check_contrast(cells, t), checks.check_diversity(cells, t),
+                       checks.check_realism(cells, t, dataset),
+                       checks.check_confidence(probs, t, dataset),
+                       checks.check_inception_score(probs, t, rows if conditional else None),
+                       checks.check_coverage(probs, t, 10)]
+            contrast, diversity, realism, confidence, score, coverage = results
             got = {
                 "min_cell_std": contrast.details["min_cell_std"],
                 "blank_fraction": contrast.value,
                 "nearest_distance": diversity.details["min_distance"],
                 "duplicate_fraction": diversity.value,
-                "realistic_fraction": checks.check_realism(cells, t, dataset).value,
+                "realistic_fraction": realism.value,
                 "median_error": float(np.median(reconstruction_errors(cells, dataset))),
-                "confidence": checks.check_confidence(probs, t, dataset).value,
-                "inception_score": checks.check_inception_score(probs, t).value,
-                "classes": checks.check_coverage(probs, t, 10).value,
+                "confidence": confidence.value,
+                "inception_score": score.value,
+                "classes": coverage.value,
             }
-            if kind in ("real_conditional", "wrong_labels"):
+            if conditional:
                 labels = np.repeat(row_labels, len(cells) // len(row_labels))
-                got["label_accuracy"] = checks.check_label_accuracy(probs, labels, t).value
+                results[-1] = checks.check_label_accuracy(probs, labels, t)
+                got["label_accuracy"] = results[-1].value
+            got["passed"] = float(all(r.passed for r in results))
             got.update(extra)
             for key, value in got.items():
                 values.setdefault(key, []).append(float(value))

@@ -106,8 +106,8 @@ class Thresholds:
 DEFAULT_THRESHOLDS = {
     "mnist": Thresholds(),
     # The Fashion-MNIST LeNet is less sure of real garments (shirt / T-shirt / pullover / coat).
-    "fashion_mnist": Thresholds(max_reconstruction_error=0.28, min_confidence=0.7,
-                                min_inception_score=4.0, min_label_accuracy=0.7),
+    "fashion_mnist": Thresholds(min_confidence=0.7, min_inception_score=4.0,
+                                min_label_accuracy=0.7),
 }
 """Default `Thresholds` of each dataset (see `Thresholds` for the measurements behind them)."""
 

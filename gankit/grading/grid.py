@@ -306,9 +306,10 @@ def check_grid(path, expect=None, classifier=None, limits=None):
         model = classifier if classifier is not None else _clf.load_pretrained(expect.dataset)
         probs = _clf.predict_proba(cells, model)
         results.append(_checks.check_confidence(probs, thresholds, expect.dataset))
-        results.append(_checks.check_inception_score(probs, thresholds))
+        labels, problem = cell_labels(layout, len(cells), expect) if conditional else (None, None)
+        shown = None if labels is None else len(np.unique(labels))
+        results.append(_checks.check_inception_score(probs, thresholds, shown))
         if conditional:
-            labels, problem = cell_labels(layout, len(cells), expect)
             if labels is None:
                 from gankit.grading.report import CheckResult
 
