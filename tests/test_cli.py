@@ -185,3 +185,26 @@ def test_grade_checks_embedded_labels_unless_told_to_ignore_them(tmp_path, capsy
     assert "PASSED" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["grade", str(path), "--ignore-labels", "--conditional"], quiet=False)
+
+
+def test_grade_a_matplotlib_figure_of_samples(tmp_path, capsys):
+    from gankit.grading import calibration
+
+    x, y = data.load_arrays("mnist", "test")
+    writer = calibration.FigureWriter()
+    rng = np.random.default_rng(0)
+    for kind in ("real", "noise", "repeated"):
+        cells, _ = calibration.make_cells(kind, x, y, rng, 4, 4)
+        writer.save(cells, tmp_path / f"{kind}.png", 4, 4, tight=True)
+    assert main(["grade", str(tmp_path / "real.png"), "--rows", "4", "--cols", "4"],
+                quiet=False) == 0
+    assert "PASSED" in capsys.readouterr().out
+    assert main(["grade", str(tmp_path / "real.png"), "--json"], quiet=False) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["layout"]["style"] == "figure" and report["layout"]["cell_height"] == 28
+    assert "found between its margins, resized to 28x28" in report["checks"][0]["message"]
+    assert main(["grade", str(tmp_path / "noise.png"), "--rows", "4", "--cols", "4"],
+                quiet=False) == 1
+    assert "realism" in capsys.readouterr().out
+    assert main(["grade", str(tmp_path / "repeated.png")], quiet=False) == 1
+    assert "mode collapse" in capsys.readouterr().out
