@@ -467,6 +467,13 @@ def _runs(flags):
     return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
 
 
+def _per_span(mask, spans):
+    """(rows, len(spans)) booleans: whether each row of `mask` holds something in each span."""
+    padded = np.concatenate([mask, np.zeros((mask.shape[0], 1), dtype=bool)], axis=1)
+    edges = np.array([v for span in spans for v in span], dtype=np.int64)
+    return np.add.reduceat(padded.astype(np.int32), edges, axis=1)[:, ::2] > 0
+
+
 def _background(arr, tolerance):
     """The colour of the picture's outer frame, if (nearly) all of the frame is that colour."""
     frame = np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]]).astype(np.int16)
@@ -546,8 +553,7 @@ def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cel
     for top, bottom in bands:
         if bottom - top + slack(ref_height) < ref_height:
             continue
-        inside = foreground[top:bottom]
-        full = np.all([inside[:, q:r].any(axis=1) for q, r in spans], axis=0)
+        full = _per_span(foreground[top:bottom], spans).all(axis=1)
         merged = []  # short breaks are a line of the background colour across one cell
         for q, r in _runs(full):
             if merged and q - merged[-1][1] <= slack(ref_height):
@@ -559,8 +565,7 @@ def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cel
     boxes = []
     n_rows = 0
     for top, bottom in rows_of_cells:
-        filled = foreground[top:bottom]
-        if all(filled[:, q:r].any() for q, r in spans):
+        if _per_span(foreground[top:bottom], spans).any(axis=0).all():
             boxes += [(top, bottom, q, r) for q, r in spans]
             n_rows += 1
     n_cols = len(spans)
