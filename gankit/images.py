@@ -4,7 +4,8 @@ Images in gankit's public API are float32 NHWC in [-1, 1]; files are uint8. A gr
 `save_grid` embeds its layout (rows, cols, cell size, padding, labels, seed, model, epoch) as a
 JSON text chunk in the PNG itself, so a grading script can cut it back into cells with
 `read_grid` without being told anything. `read_grid` also reads grids made by other tools
-(torchvision's `save_image`, hand-made numpy mosaics) when given `rows` and `cols`.
+(torchvision's `save_image`, hand-made numpy mosaics) when given `rows` and `cols`, and
+Matplotlib figures of subplots (margins, resampled cells: `find_cells`), with or without them.
 
 Example:
 
@@ -489,12 +490,16 @@ def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cel
     This is what a Matplotlib figure of subplots looks like (`plt.subplots(r, c)`, one
     `imshow` per axes, `axis("off")`, saved with or without `bbox_inches="tight"`): white
     margins of uneven width, each picture resampled to some size that is not the image's
-    own. The background is the colour of the picture's outer frame; a cell is a rectangle
-    bounded by background on every side. Bands of rows that do not line up with the cells
-    (a `suptitle`, per-axes titles) are left out. The cells found must form a regular grid:
-    every row of cells has the same number of cells, in the same columns, all of about the
-    same size, each outlined mostly by non-background pixels (so the strokes of digits drawn
-    straight on a black background are not taken for cells).
+    own. The background is the colour of the picture's outer frame (within `tolerance`);
+    the rows of cells are the bands of non-background rows of the most common height, the
+    columns of cells what those bands hold together (so a cell with a full-height stroke of
+    the background colour is not split). Within a band, a row of cells is a run of pixel
+    rows in which every column of cells holds something: shorter bands (a `suptitle`,
+    per-axes titles) are left out, and so is a title touching the cells (`tight_layout`).
+    The cells found must form a regular grid, all of about the same size, not much taller
+    than wide or the reverse, each outlined mostly by non-background pixels (so the strokes
+    of digits drawn straight on a black background are not taken for cells). Cells drawn in
+    the background colour itself (`imshow(cmap="gray_r")` on a white page) cannot be found.
 
     Args:
         pixels: decoded picture, uint8 array (height, width) or (height, width, channels).
