@@ -628,14 +628,14 @@ def _cut(arr, rows, cols, h, w, padding, border):
     return cells
 
 
-def _figure_layout(arr, found, resize_to, name):
+def _figure_layout(arr, found, resize_to, tolerance):
     """Cells and layout dict of a figure-style grid found by `find_cells`."""
     rows, cols, boxes = found
     heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
     found_size = (int(np.median(heights)), int(np.median(widths)))
     size = found_size if resize_to is None else resize_to
     cells = cut_boxes(arr, boxes, size)
-    background = _background(arr, FIGURE_TOLERANCE)
+    background = _background(arr, tolerance)
     background = [int(round(v)) for v in (background if background is not None else [])]
     layout = {
         "rows": rows, "cols": cols, "count": rows * cols,
@@ -795,8 +795,9 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
                          f"{'' if cols is None else f'{cols} columns, '}background within "
                          f"{tolerance} grey levels of the frame's colour)")
                 raise ValueError(f"{name!r} {what}.")
+            what = f" and {what}" if figure_allowed else ""
             raise ValueError(
-                f"{name!r} has no embedded gankit layout and {what}; pass `rows` and `cols` "
+                f"{name!r} has no embedded gankit layout{what}; pass `rows` and `cols` "
                 f"(e.g. read_grid(path, rows=10, cols=10)).")
         rows, cols = found[0], found[1]
     if rows > height or cols > width:
@@ -814,7 +815,7 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
         if found is not None:
             tiling = _tiling_of(found[2], candidates)
             if tiling is None:
-                return _figure_layout(arr, found, resize_to, name)
+                return _figure_layout(arr, found, resize_to, tolerance)
             chosen = tiling  # pictures on a background that is just a grid's padding
     if chosen is None and candidates:
         chosen = candidates[best]
