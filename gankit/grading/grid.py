@@ -246,7 +246,9 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     Checks, in order (see `Thresholds` for the pass marks and how they were calibrated):
 
     * `layout`: rows, columns and cell size as expected (28x28 for MNIST/Fashion-MNIST), every
-      cell filled. If this fails, the other checks are not run.
+      cell filled. The cells of a Matplotlib figure of subplots are found between its margins
+      and resized to 28x28; the message gives the size they were found at. If this fails,
+      the other checks are not run.
     * `contrast`: not blank or saturated (cells of one flat colour).
     * `diversity`: few near-duplicate cells (a collapsed generator repeats one image).
     * `realism`: most cells look like real images of the dataset, judged in pixel space (the
