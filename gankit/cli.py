@@ -421,7 +421,9 @@ def cmd_grade(args):
             expect[key] = getattr(args, key)
     if args.conditional:
         expect["conditional"] = True
-        expect["labels_along"] = args.labels_along
+    elif args.ignore_labels:
+        expect["conditional"] = False
+    expect["labels_along"] = args.labels_along
     path = Path(args.path)
     if path.is_dir():
         result = grading.grade_folder(path, pattern=args.pattern, expect=expect,
@@ -542,12 +544,18 @@ def build_parser():
     p.add_argument("--model", default="fast-cgan", choices=list(PRESETS) + list(CYCLEGAN_PRESETS),
                    help="preset (default fast-cgan)")
     p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
-    p.add_argument("--epochs", type=int, default=5)
+    p.add_argument("--epochs", type=int, default=5,
+                   help="train until this epoch (a resumed run counts the epochs already done; "
+                   "default 5)")
     p.add_argument("--out", required=True, help="run directory (resumed when it has checkpoints)")
-    p.add_argument("--batch-size", type=int, default=None)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--batch-size", type=int, default=None,
+                   help="images per training step (default: the preset's)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the weights, the noise, the data order and the sample grids "
+                   "(default 0)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
-    p.add_argument("--steps-per-epoch", type=int, default=None)
+    p.add_argument("--steps-per-epoch", type=int, default=None,
+                   help="training steps per epoch (default: one pass over the data)")
     p.add_argument("--keep", type=int, default=3, help="checkpoints to keep")
     p.add_argument("--evaluate-n", type=int, default=2000,
                    help="samples scored for metrics.json (0: skip)")
@@ -576,9 +584,10 @@ def build_parser():
                        "conditional models) from a .keras checkpoint or a run directory.")
     p.add_argument("model", help=".keras file or run directory")
     p.add_argument("--out", required=True, help="PNG path")
-    p.add_argument("--rows", type=int, default=10)
-    p.add_argument("--cols", type=int, default=10)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--rows", type=int, default=10,
+                   help="grid rows (one class per row for conditional models; default 10)")
+    p.add_argument("--cols", type=int, default=10, help="grid columns (default 10)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the sampled noise (default 0)")
     p.set_defaults(func=cmd_sample)
 
     p = sub.add_parser("evaluate", help="IS / FD / conditional accuracy of a checkpoint or folder",
@@ -586,9 +595,12 @@ def build_parser():
                        "images with the pretrained LeNet of --dataset: Inception Score, Frechet "
                        "distance to the real test split and, for conditional models, accuracy.")
     p.add_argument("source", help=".keras file, run directory or image folder")
-    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist", "colored_mnist"])
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist", "colored_mnist"],
+                   help="whose pretrained LeNet and real test split to score against "
+                   "(default mnist)")
     p.add_argument("--n", type=int, default=10000, help="samples to generate")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the generated samples and of the score splits (default 0)")
     p.add_argument("--json", help="also write the result to this JSON file")
     p.set_defaults(func=cmd_evaluate)
 
@@ -598,11 +610,24 @@ def build_parser():
                        "passed, 1: failed, 2: unusable input. A folder is graded file by file into "
                        "a CSV.")
     p.add_argument("path", help="PNG/JPEG grid or a folder of submissions")
-    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
-    p.add_argument("--rows", type=int, default=None)
-    p.add_argument("--cols", type=int, default=None)
-    p.add_argument("--conditional", action="store_true", help="cells are labelled by row/column")
-    p.add_argument("--labels-along", default="rows", choices=["rows", "cols"])
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"],
+                   help="what the cells should look like: its pretrained LeNet judges them and "
+                   "its image size (28x28) is the expected cell size (default mnist)")
+    p.add_argument("--rows", type=int, default=None,
+                   help="expected rows; needed (with --cols) for grids without an embedded "
+                   "layout whose size or spacing does not tell them")
+    p.add_argument("--cols", type=int, default=None, help="expected columns (see --rows)")
+    labels = p.add_mutually_exclusive_group()
+    labels.add_argument("--conditional", action="store_true",
+                        help="grade as a class-conditional grid (label accuracy) even without "
+                        "embedded labels: row r (or column c, see --labels-along) shows class r. "
+                        "Grids saved with labels are graded this way by default")
+    labels.add_argument("--ignore-labels", action="store_true",
+                        help="grade as unconditional (class coverage), ignoring labels embedded "
+                        "in the grid")
+    p.add_argument("--labels-along", default="rows", choices=["rows", "cols"],
+                   help="conditional grids without embedded labels: one class per row (the "
+                   "SampleGrid layout, default) or per column")
     p.add_argument("--pattern", default="**/*.png", help="folder mode: files to grade")
     p.add_argument("--csv", default=None, help="folder mode: CSV path (default PATH/grades.csv)")
     p.add_argument("--json", action="store_true", help="print the full JSON report")
@@ -613,24 +638,36 @@ def build_parser():
                        "real digits (fixed total size), test on the real test set; CSV written "
                        "cell by cell (an interrupted study resumes) and a plot.")
     p.add_argument("--generator", required=True, help=".keras file or run directory")
-    p.add_argument("--out", required=True)
-    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"])
-    p.add_argument("--total", type=int, default=55000)
-    p.add_argument("--epochs", type=int, default=30)
-    p.add_argument("--fractions", type=float, nargs="+", default=None)
-    p.add_argument("--strategies", nargs="+", default=["mixed", "synthetic_then_real", "alternating"])
+    p.add_argument("--out", required=True,
+                   help="output directory for study.csv and study.png (resumed when it has a CSV)")
+    p.add_argument("--dataset", default="mnist", choices=["mnist", "fashion_mnist"],
+                   help="real data and test set (default mnist)")
+    p.add_argument("--total", type=int, default=55000,
+                   help="training images per LeNet, real and synthetic together (default 55000)")
+    p.add_argument("--epochs", type=int, default=30, help="LeNet training epochs (default 30)")
+    p.add_argument("--fractions", type=float, nargs="+", default=None,
+                   help="fractions of real images in the training set to try, each in [0, 1] "
+                   "(default: report 003's 0, 0.00018, 0.001, ..., 1)")
+    p.add_argument("--strategies", nargs="+", default=["mixed", "synthetic_then_real", "alternating"],
+                   help="how real and synthetic images are combined: mixed, "
+                   "synthetic_then_real, alternating (default: all three)")
     p.add_argument("--real-plus-synthetic", action="store_true",
-                   help="also train on all TOTAL real plus TOTAL synthetic images (report 003's 110k run)")
-    p.add_argument("--seed", type=int, default=0)
+                   help="also train on all TOTAL real plus TOTAL synthetic images (report 003's "
+                   "110k run)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed of the data subsets, the LeNet initialization and the shuffling "
+                   "(default 0)")
     p.set_defaults(func=cmd_study)
 
     p = sub.add_parser("demo", help="the main demo (what `make demo` runs)",
                        description="Write grids of real samples of each offline dataset, then train "
                        "a conditional GAN on MNIST for a few CPU minutes and write its samples.")
     p.add_argument("--out", default="demo_out", help="output directory (default: demo_out)")
-    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS))
+    p.add_argument("--model", default="fast-cgan", choices=list(PRESETS),
+                   help="preset to train (default fast-cgan)")
     p.add_argument("--epochs", type=int, default=3, help="training epochs (0: data grids only)")
-    p.add_argument("--steps-per-epoch", type=int, default=None)
+    p.add_argument("--steps-per-epoch", type=int, default=None,
+                   help="training steps per epoch (default: one pass over MNIST)")
     p.set_defaults(func=cmd_demo)
     return parser
 

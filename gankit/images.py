@@ -4,7 +4,8 @@ Images in gankit's public API are float32 NHWC in [-1, 1]; files are uint8. A gr
 `save_grid` embeds its layout (rows, cols, cell size, padding, labels, seed, model, epoch) as a
 JSON text chunk in the PNG itself, so a grading script can cut it back into cells with
 `read_grid` without being told anything. `read_grid` also reads grids made by other tools
-(torchvision's `save_image`, hand-made numpy mosaics) when given `rows` and `cols`.
+(torchvision's `save_image`, hand-made numpy mosaics) when given `rows` and `cols`, and
+Matplotlib figures of subplots (margins, resampled cells: `find_cells`), with or without them.
 
 Example:
 
@@ -448,6 +449,174 @@ def _fit(arr, rows, cols, padding, border, cell_size=None):
     return found
 
 
+FIGURE_TOLERANCE = 32
+"""Grey levels by which a pixel may differ from a figure's background and still count as it.
+
+Wide enough for JPEG ringing around the cells of a figure saved as JPEG, narrow enough that
+no line across a dark MNIST cell (or across uniform noise) passes for background."""
+
+# A figure's cells must be solid pictures, not the strokes of digits drawn on the background:
+# most of each cell's outline differs from the background ...
+_MIN_OUTLINE_FRACTION = 0.6
+# ... and every cell has about the same size.
+_CELL_SIZE_SPREAD = 0.15
+
+
+def _runs(flags):
+    """`(start, stop)` of each run of True in a 1-D boolean array."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], flags.astype(np.int8), [0]])))
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2])]
+
+
+def _per_span(mask, spans):
+    """(rows, len(spans)) booleans: whether each row of `mask` holds something in each span."""
+    padded = np.concatenate([mask, np.zeros((mask.shape[0], 1), dtype=bool)], axis=1)
+    edges = np.array([v for span in spans for v in span], dtype=np.int64)
+    return np.add.reduceat(padded.astype(np.int32), edges, axis=1)[:, ::2] > 0
+
+
+def _background(arr, tolerance):
+    """The colour of the picture's outer frame, if (nearly) all of the frame is that colour."""
+    frame = np.concatenate([arr[0], arr[-1], arr[:, 0], arr[:, -1]]).astype(np.int16)
+    colour = np.median(frame, axis=0)
+    if np.mean(np.all(np.abs(frame - colour) <= tolerance, axis=-1)) < 0.9:
+        return None
+    return colour
+
+
+def find_cells(pixels, tolerance=FIGURE_TOLERANCE, rows=None, cols=None, max_cells=1024):
+    """Finds the cells of a figure-style grid: pictures laid out on a background, with margins.
+
+    This is what a Matplotlib figure of subplots looks like (`plt.subplots(r, c)`, one
+    `imshow` per axes, `axis("off")`, saved with or without `bbox_inches="tight"`): white
+    margins of uneven width, each picture resampled to some size that is not the image's
+    own. The background is the colour of the picture's outer frame (within `tolerance`);
+    the rows of cells are the bands of non-background rows of the most common height, the
+    columns of cells what those bands hold together (so a cell with a full-height stroke of
+    the background colour is not split). Within a band, a row of cells is a run of pixel
+    rows in which every column of cells holds something: shorter bands (a `suptitle`,
+    per-axes titles) are left out, and so is a title touching the cells (`tight_layout`).
+    The cells found must form a regular grid, all of about the same size, not much taller
+    than wide or the reverse, each outlined mostly by non-background pixels (so the strokes
+    of digits drawn straight on a black background are not taken for cells). Cells drawn in
+    the background colour itself (`imshow(cmap="gray_r")` on a white page) cannot be found.
+
+    Args:
+        pixels: decoded picture, uint8 array (height, width) or (height, width, channels).
+        tolerance: largest difference (grey levels, per channel) between a pixel and the
+            background colour for the pixel to count as background.
+        rows: expected number of rows of cells, or None.
+        cols: expected number of columns of cells, or None.
+        max_cells: a picture with more cells than this is not taken for a grid (bounds the
+            work a hostile picture can cause).
+
+    Returns:
+        `(rows, cols, boxes)` with boxes an int array (rows * cols, 4) of `(top, bottom,
+        left, right)` pixel bounds (bottom and right exclusive), row-major; or None when the
+        picture is not such a grid (or not one of `rows` x `cols` cells).
+
+    Example:
+
+    ```python
+    pixels = np.asarray(PIL.Image.open("figure.png").convert("L"))
+    found = find_cells(pixels, rows=4, cols=4)   # (4, 4, boxes) or None
+    ```
+    """
+    arr = np.asarray(pixels)
+    if arr.ndim == 2:
+        arr = arr[..., None]
+    if arr.ndim != 3 or min(arr.shape[:2]) < 3:
+        return None
+    colour = _background(arr, tolerance)
+    if colour is None:
+        return None
+    foreground = np.any(np.abs(arr.astype(np.int16) - colour) > tolerance, axis=-1)
+    bands = _runs(foreground.any(axis=1))  # (top, bottom) of each band of rows holding something
+    if not bands or len(bands) > max_cells:
+        return None
+    # Rows of cells are the bands of the most common height (titles are shorter) ...
+    heights = np.array([b - t for t, b in bands])
+
+    def slack(size):
+        return max(2, int(round(_CELL_SIZE_SPREAD * size)))
+
+    counts = [(int(np.sum(np.abs(heights - h) <= slack(h))), int(h)) for h in heights]
+    ref_height = max(counts)[1]
+    ref_height = int(np.median(heights[np.abs(heights - ref_height) <= slack(ref_height)]))
+    # ... and the columns of cells are what those bands hold, all rows together (so a cell
+    # with a full-height line of the background colour, white trousers, is not split).
+    union = np.zeros(arr.shape[1], dtype=bool)
+    for top, bottom in bands:
+        if abs((bottom - top) - ref_height) <= 2:
+            union |= foreground[top:bottom].any(axis=0)
+    spans = _runs(union)
+    if len(spans) > max_cells:
+        return None
+    # A row of cells is a run of image rows in which every column of cells holds something:
+    # this leaves out a title touching the cells (`tight_layout` with a `suptitle`).
+    rows_of_cells = []
+    for top, bottom in bands:
+        if bottom - top + slack(ref_height) < ref_height:
+            continue
+        full = _per_span(foreground[top:bottom], spans).all(axis=1)
+        merged = []  # short breaks are a line of the background colour across one cell
+        for q, r in _runs(full):
+            if merged and q - merged[-1][1] <= slack(ref_height):
+                merged[-1] = (merged[-1][0], r)
+            else:
+                merged.append((q, r))
+        rows_of_cells += [(top + q, top + r) for q, r in merged
+                          if abs((r - q) - ref_height) <= slack(ref_height)]
+    boxes = []
+    n_rows = 0
+    for top, bottom in rows_of_cells:
+        if _per_span(foreground[top:bottom], spans).any(axis=0).all():
+            boxes += [(top, bottom, q, r) for q, r in spans]
+            n_rows += 1
+    n_cols = len(spans)
+    if not 2 <= n_rows * n_cols <= max_cells or (rows is not None and rows != n_rows) or (
+            cols is not None and cols != n_cols):
+        return None
+    boxes = np.asarray(boxes, dtype=np.int64)
+    heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
+    for sizes in (heights, widths):
+        middle = float(np.median(sizes))
+        if middle < 2 or np.any(np.abs(sizes - middle) > max(2.0, _CELL_SIZE_SPREAD * middle)):
+            return None
+    if not 1 / 3 <= np.median(heights) / np.median(widths) <= 3:
+        return None  # thin strokes (a row of "1"s), not pictures
+    for top, bottom, left, right in boxes:
+        outline = np.concatenate([foreground[top, left:right], foreground[bottom - 1, left:right],
+                                  foreground[top:bottom, left], foreground[top:bottom, right - 1]])
+        if outline.mean() < _MIN_OUTLINE_FRACTION:
+            return None
+    return n_rows, n_cols, boxes
+
+
+def cut_boxes(pixels, boxes, size):
+    """Cuts rectangles out of a picture and resizes each to `size` (area-averaged when shrunk).
+
+    Args:
+        pixels: uint8 array (height, width, channels).
+        boxes: `(top, bottom, left, right)` rectangles, as `find_cells` returns them.
+        size: `(height, width)` of the cells returned.
+
+    Returns:
+        uint8 array (len(boxes), height, width, channels).
+    """
+    h, w = int(size[0]), int(size[1])
+    c = pixels.shape[-1]
+    cells = np.empty((len(boxes), h, w, c), dtype=np.uint8)
+    for i, (top, bottom, left, right) in enumerate(boxes):
+        crop = pixels[top:bottom, left:right]
+        picture = Image.fromarray(crop[..., 0] if c == 1 else crop, mode="L" if c == 1 else "RGB")
+        shrink = (bottom - top) >= h and (right - left) >= w
+        picture = picture.resize((w, h), Image.Resampling.BOX if shrink else
+                                 Image.Resampling.BILINEAR)
+        cells[i] = np.asarray(picture).reshape(h, w, c)
+    return cells
+
+
 def _cut(arr, rows, cols, h, w, padding, border):
     offset = padding if border else 0
     cells = np.empty((rows * cols, h, w, arr.shape[-1]), dtype=np.uint8)
@@ -459,8 +628,51 @@ def _cut(arr, rows, cols, h, w, padding, border):
     return cells
 
 
+def _figure_layout(arr, found, resize_to, tolerance):
+    """Cells and layout dict of a figure-style grid found by `find_cells`."""
+    rows, cols, boxes = found
+    heights, widths = boxes[:, 1] - boxes[:, 0], boxes[:, 3] - boxes[:, 2]
+    found_size = (int(np.median(heights)), int(np.median(widths)))
+    size = found_size if resize_to is None else resize_to
+    cells = cut_boxes(arr, boxes, size)
+    background = _background(arr, tolerance)
+    background = [int(round(v)) for v in (background if background is not None else [])]
+    layout = {
+        "rows": rows, "cols": cols, "count": rows * cols,
+        "cell_height": int(size[0]), "cell_width": int(size[1]), "channels": int(arr.shape[-1]),
+        "padding": None, "pad_value": background[0] if len(set(background)) == 1 else background,
+        "border": True, "labels": None, "labels_per": None, "style": "figure",
+        "found_cell_height": found_size[0], "found_cell_width": found_size[1],
+        "found_cell_range": [int(heights.min()), int(heights.max()), int(widths.min()),
+                             int(widths.max())],
+    }
+    return cells, layout
+
+
+def _tiling_of(boxes, candidates):
+    """The plain layout among `candidates` whose cells are exactly `boxes`, if there is one."""
+    for p, b, h, w in candidates:
+        offset = p if b else 0
+        n_cols = int(np.sum(boxes[:, 0] == boxes[0, 0]))
+        index = np.arange(len(boxes))
+        top = offset + (index // n_cols) * (h + p)
+        left = offset + (index % n_cols) * (w + p)
+        if np.array_equal(boxes, np.stack([top, top + h, left, left + w], axis=1)):
+            return p, b, h, w
+    return None
+
+
+def _pair(name, value):
+    if value is None:
+        return None
+    pair = (value, value) if isinstance(value, (int, np.integer)) else value
+    if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise ValueError(f"`{name}` must be an int or (height, width), got {value!r}.")
+    return (_check_int(name, pair[0], 1), _check_int(name, pair[1], 1))
+
+
 def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=None,
-              cell_size=None):
+              cell_size=None, resize_to=None, tolerance=FIGURE_TOLERANCE, style="auto"):
     """Cuts a grid PNG back into its cells.
 
     For PNGs written by `save_grid`, the embedded layout says everything; `rows`, `cols` and
@@ -474,6 +686,13 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     digits) and the cells have an unusual size, several layouts can look right: pass
     `cell_size` (or `padding` and `border`) to settle it.
 
+    Figure-style grids (a Matplotlib figure of subplots: white margins of uneven width, each
+    picture resampled by `imshow`) are read when no evenly tiled layout explains the picture
+    exactly and `padding`, `border` and `cell_size` are not given: the cells are found from
+    the background between them (`find_cells`), with or without `rows` and `cols`, and
+    resized to `resize_to` (default: the median size found). Their layout says
+    `style="figure"` and gives the size found as `found_cell_height` / `found_cell_width`.
+
     Args:
         path: PNG (or any image Pillow reads) holding the grid.
         rows: number of rows; required for grids without an embedded layout.
@@ -485,13 +704,23 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
             file's own (grey files give 1 channel, colour files 3).
         cell_size: optional cell size, an int (square) or `(height, width)`, to pin the
             layout of grids without an embedded one; checked against embedded layouts.
+        resize_to: an int or `(height, width)`: the size figure-style cells are resized to
+            (plain and embedded grids are never resized).
+        tolerance: grey levels by which a figure's margins may differ from its background
+            colour (see `find_cells`).
+        style: "auto" (the default: as described above), "plain" (evenly tiled grids only,
+            as `read_grid` read them before figures) or "figure" (cells found from the
+            background only; a figure whose cells tile the picture evenly is still cut as a
+            plain grid, without resizing).
 
     Returns:
         `(cells, layout)`: cells is a uint8 array shaped (rows * cols, h, w, c) in row-major
         order (for embedded layouts with fewer images than cells, only the `count` filled
         cells); layout is the embedded dict, or for other grids a dict with `rows`, `cols`,
         `count`, `cell_height`, `cell_width`, `channels`, `padding`, `pad_value` (None if there
-        is no padding), `border` and `labels` None.
+        is no padding), `border`, `labels` None and `style` ("plain" or "figure"; figures
+        also give `found_cell_height`, `found_cell_width` and `found_cell_range`, the
+        smallest and largest height and width found, and `padding` None).
 
     Raises:
         FileNotFoundError: if `path` does not exist.
@@ -510,11 +739,11 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     padding = None if padding is None else _check_int("padding", padding, 0)
     if border is not None and not isinstance(border, (bool, np.bool_)):
         raise ValueError(f"`border` must be True, False or None, got {border!r}.")
-    if cell_size is not None:
-        pair = (cell_size, cell_size) if isinstance(cell_size, (int, np.integer)) else cell_size
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise ValueError(f"`cell_size` must be an int or (height, width), got {cell_size!r}.")
-        cell_size = (_check_int("cell_size", pair[0], 1), _check_int("cell_size", pair[1], 1))
+    cell_size = _pair("cell_size", cell_size)
+    resize_to = _pair("resize_to", resize_to)
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, np.integer)) or not (
+            0 <= tolerance <= 255):
+        raise ValueError(f"`tolerance` must be an integer in [0, 255], got {tolerance!r}.")
     picture = _open(path)
     layout = _layout_from(picture, path)
     arr = _pixels(picture, channels)
@@ -549,15 +778,48 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
         count = int(layout.get("count", rows * cols))
         return cells[:count], layout
 
-    if rows is None or cols is None:
-        raise ValueError(
-            f"{name!r} has no embedded gankit layout; pass `rows` and `cols` "
-            f"(e.g. read_grid(path, rows=10, cols=10)).")
+    if style not in ("auto", "plain", "figure"):
+        raise ValueError(f"`style` must be 'auto', 'plain' or 'figure', got {style!r}.")
+    pinned = padding is not None or border is not None or cell_size is not None
+    if style == "figure" and pinned:
+        raise ValueError("`padding`, `border` and `cell_size` pin a plain layout; they cannot be "
+                         "combined with style='figure'.")
+    figure_allowed = style == "figure" or (style == "auto" and not pinned)
+    found = None
+    if rows is None or cols is None or style == "figure":
+        found = find_cells(arr, tolerance, rows, cols) if figure_allowed else None
+        if found is None:
+            what = "is not a figure of pictures separated by margins"
+            if style == "figure":
+                what += (f" ({'' if rows is None else f'{rows} rows, '}"
+                         f"{'' if cols is None else f'{cols} columns, '}background within "
+                         f"{tolerance} grey levels of the frame's colour)")
+                raise ValueError(f"{name!r} {what}.")
+            what = f" and {what}" if figure_allowed else ""
+            raise ValueError(
+                f"{name!r} has no embedded gankit layout{what}; pass `rows` and `cols` "
+                f"(e.g. read_grid(path, rows=10, cols=10)).")
+        rows, cols = found[0], found[1]
     if rows > height or cols > width:
         raise ValueError(
             f"{name!r} is {height}x{width} pixels: too small for {rows} rows x {cols} columns.")
     candidates = _fit(arr, rows, cols, padding, border, cell_size)
-    if not candidates:
+    chosen = None
+    if candidates:
+        scores = [_score(arr, rows, cols, c) for c in candidates]
+        best = min(range(len(candidates)), key=scores.__getitem__)
+        if scores[best][:2] == (0, False) or not figure_allowed:
+            chosen = candidates[best]  # exact: every line of the padding colour is a separator
+    if chosen is None and figure_allowed:
+        found = found or find_cells(arr, tolerance, rows, cols)
+        if found is not None:
+            tiling = _tiling_of(found[2], candidates)
+            if tiling is None:
+                return _figure_layout(arr, found, resize_to, tolerance)
+            chosen = tiling  # pictures on a background that is just a grid's padding
+    if chosen is None and candidates:
+        chosen = candidates[best]
+    if chosen is None:
         hint = "" if padding is None else f" and padding {padding}"
         hint += "" if cell_size is None else f" and cells of {cell_size[0]}x{cell_size[1]}"
         raise ValueError(
@@ -565,7 +827,6 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
             f"{cols} columns{hint}: expected height = rows*cell + (rows+1)*padding (border) or "
             f"rows*cell + (rows-1)*padding (no border), and the same for width. Check rows, "
             f"cols and padding.")
-    chosen = min(candidates, key=lambda c: _score(arr, rows, cols, c))
     p, b, h, w = chosen
     cells = _cut(arr, rows, cols, h, w, p, b)
     pad_value = None
@@ -578,6 +839,6 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
         "rows": rows, "cols": cols, "count": rows * cols,
         "cell_height": int(h), "cell_width": int(w), "channels": int(arr.shape[-1]),
         "padding": int(p), "pad_value": pad_value, "border": bool(b) if p > 0 else False,
-        "labels": None, "labels_per": None,
+        "labels": None, "labels_per": None, "style": "plain",
     }
     return cells, layout

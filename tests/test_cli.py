@@ -147,3 +147,64 @@ def test_bad_input_is_one_line_not_a_traceback(tmp_path):
     assert "does not exist" in err and "Traceback" not in err
     code, _, err = run_cli("train", "--model", "nope", "--out", tmp_path)
     assert code == 2 and "invalid choice" in err
+
+
+def _options_without_help(parser, path="gankit"):
+    """`(command, option)` for every option (of every subcommand) that has no help text."""
+    import argparse
+
+    missing = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                missing += _options_without_help(sub, f"{path} {name}")
+        elif isinstance(action, argparse._HelpAction):
+            continue
+        elif not action.help or action.help == argparse.SUPPRESS:
+            missing.append((path, "/".join(action.option_strings) or action.dest))
+    return missing
+
+
+def test_every_option_of_every_command_has_help():
+    from gankit.cli import build_parser
+
+    parser = build_parser()
+    assert _options_without_help(parser) == []
+    commands = {a for a in parser._actions if a.dest == "command"}.pop().choices
+    assert {"train", "sample", "evaluate", "grade", "study", "data", "demo"} <= set(commands)
+
+
+def test_grade_checks_embedded_labels_unless_told_to_ignore_them(tmp_path, capsys):
+    x, y = data.load_arrays("mnist", "test")
+    picks = np.concatenate([np.flatnonzero(y == c)[:10] for c in range(10)])
+    path = save_grid(x[picks], tmp_path / "cgan.png", rows=10, cols=10,
+                     labels=[(c + 1) % 10 for c in range(10)])  # every row labelled wrongly
+    assert main(["grade", str(path)], quiet=False) == 1
+    assert "label_accuracy" in capsys.readouterr().out
+    assert main(["grade", str(path), "--ignore-labels"], quiet=False) == 0
+    assert "PASSED" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        main(["grade", str(path), "--ignore-labels", "--conditional"], quiet=False)
+
+
+def test_grade_a_matplotlib_figure_of_samples(tmp_path, capsys):
+    from gankit.grading import calibration
+
+    x, y = data.load_arrays("mnist", "test")
+    writer = calibration.FigureWriter()
+    rng = np.random.default_rng(0)
+    for kind in ("real", "noise", "repeated"):
+        cells, _ = calibration.make_cells(kind, x, y, rng, 4, 4)
+        writer.save(cells, tmp_path / f"{kind}.png", 4, 4, tight=True)
+    assert main(["grade", str(tmp_path / "real.png"), "--rows", "4", "--cols", "4"],
+                quiet=False) == 0
+    assert "PASSED" in capsys.readouterr().out
+    assert main(["grade", str(tmp_path / "real.png"), "--json"], quiet=False) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["layout"]["style"] == "figure" and report["layout"]["cell_height"] == 28
+    assert "found between its margins, resized to 28x28" in report["checks"][0]["message"]
+    assert main(["grade", str(tmp_path / "noise.png"), "--rows", "4", "--cols", "4"],
+                quiet=False) == 1
+    assert "realism" in capsys.readouterr().out
+    assert main(["grade", str(tmp_path / "repeated.png")], quiet=False) == 1
+    assert "mode collapse" in capsys.readouterr().out

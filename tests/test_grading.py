@@ -221,3 +221,25 @@ def test_grade_folder_writes_csv_and_survives_bad_files(tmp_path, mnist):
 def test_grade_folder_missing_root(tmp_path):
     with pytest.raises(FileNotFoundError, match="No class folder"):
         grade_folder(tmp_path / "nope")
+
+
+def test_embedded_labels_are_checked_by_default(tmp_path, mnist):
+    # save_grid(..., labels=...) says the grid is conditional: grade it so without being told.
+    good = check_grid(_grid(tmp_path, mnist, "real_conditional"))
+    assert good.passed, good.summary()
+    assert good.checks[-1].name == "label_accuracy" and good.expect["conditional"] is True
+
+    wrong = _grid(tmp_path, mnist, "wrong_labels")  # every row labelled one class off
+    report = check_grid(wrong)
+    assert not report.passed
+    assert [c.name for c in report.failed] == ["label_accuracy"], report.summary()
+    assert report["label_accuracy"].value < 0.1
+
+    ignored = check_grid(wrong, expect={"conditional": False})  # the grader's override
+    assert ignored.passed, ignored.summary()
+    assert ignored.checks[-1].name == "coverage" and ignored.expect["conditional"] is False
+
+    unlabelled = check_grid(_grid(tmp_path, mnist, "real"))  # no labels: unconditional
+    assert unlabelled.checks[-1].name == "coverage" and unlabelled.expect["conditional"] is False
+    with pytest.raises(ValueError, match="conditional"):
+        grading.Expectation(conditional="yes")

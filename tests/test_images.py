@@ -93,11 +93,13 @@ def test_save_grid_per_cell_labels_model_object_and_partial_grid(tmp_path):
 @pytest.mark.parametrize("pad_value", [255, 0])
 @pytest.mark.parametrize("border", [True, False])
 def test_read_grid_without_metadata_detects_padding(tmp_path, channels, pad_value, border):
-    # MNIST-like cells: dark background with a bright blob, so padding must be found from the
-    # uniform separator lines, not guessed from the size.
+    # MNIST-like cells: dark background with a bright stroke (a "+"), so padding must be found
+    # from the uniform separator lines, not guessed from the size. (A solid bright rectangle
+    # on black would be a figure of pictures on a black background: see the figure tests.)
     rng = np.random.RandomState(3)
     cells = np.zeros((12, 9, 8, channels), np.uint8)
-    cells[:, 2:7, 2:6] = rng.randint(60, 250, (12, 5, 4, channels))
+    cells[:, 2:7, 4] = rng.randint(60, 250, (12, 5, channels))
+    cells[:, 4, 2:6] = rng.randint(60, 250, (12, 4, channels))
     cells[:, 0, 0] = 40  # no cell edge is the pad colour
     grid = _plain_grid(cells, 3, 4, padding=2, pad_value=pad_value, border=border)
     path = _save_plain(grid, tmp_path / "plain.png")
@@ -144,7 +146,8 @@ def test_read_grid_mnist_style_mosaic_without_padding(tmp_path):
     # The reshape/transpose mosaic students make: 28x28 black-background digits, no padding.
     rng = np.random.RandomState(6)
     cells = np.zeros((9, 28, 28, 1), np.uint8)
-    cells[:, 4:24, 5:23] = rng.randint(0, 255, (9, 20, 18, 1))
+    strokes = rng.randint(0, 255, (9, 20, 18, 1)) * (rng.rand(9, 20, 18, 1) < 0.4)
+    cells[:, 4:24, 5:23] = strokes
     mosaic = cells.reshape(3, 3, 28, 28).transpose(0, 2, 1, 3).reshape(84, 84, 1)
     out, layout = images.read_grid(_save_plain(mosaic, tmp_path / "m.png"), rows=3, cols=3)
     np.testing.assert_array_equal(out, cells)
@@ -203,8 +206,13 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
         images.read_grid(path, cell_size=(1, 2, 3))
 
     plain = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 2, 255, True), tmp_path / "p.png")
-    with pytest.raises(ValueError, match="rows"):
-        images.read_grid(plain)
+    mosaic = _save_plain(_plain_grid(images.to_uint8(x), 2, 2, 0, 255, True), tmp_path / "m.png")
+    with pytest.raises(ValueError, match="pass `rows` and `cols`"):
+        images.read_grid(mosaic)  # no margins: nothing tells the number of rows and columns
+    with pytest.raises(ValueError, match="not a figure"):
+        images.read_grid(mosaic, style="figure")
+    with pytest.raises(ValueError, match="style"):
+        images.read_grid(plain, style="collage")
     with pytest.raises(ValueError, match="cannot be split"):
         images.read_grid(plain, rows=5, cols=5, padding=2)
     with pytest.raises(ValueError, match="rows"):
@@ -222,3 +230,74 @@ def test_bad_arguments_raise_clear_errors(tmp_path):
     (tmp_path / "junk.png").write_bytes(b"not a png")
     with pytest.raises(ValueError, match="not a readable image"):
         images.read_grid(tmp_path / "junk.png", rows=1, cols=1)
+
+
+def _figure_like(cells, rows, cols, scale, margins=(17, 9, 23, 12), gap=(7, 6), title=True):
+    """A figure of pictures by hand: white page, uneven margins, each cell upscaled `scale`x."""
+    n, h, w = cells.shape[:3]
+    ch, cw = h * scale, w * scale
+    top, bottom, left, right = margins
+    page = np.full((top + rows * ch + (rows - 1) * gap[0] + bottom,
+                    left + cols * cw + (cols - 1) * gap[1] + right), 255, np.uint8)
+    if title:
+        page[3:9, left + 5:left + 40:3] = 0  # a short "suptitle" band above the cells
+    boxes = []
+    for i in range(n):
+        r, k = divmod(i, cols)
+        y0, x0 = top + r * (ch + gap[0]), left + k * (cw + gap[1])
+        page[y0:y0 + ch, x0:x0 + cw] = np.kron(cells[i, ..., 0], np.ones((scale, scale)))
+        boxes.append((y0, y0 + ch, x0, x0 + cw))
+    return page, np.array(boxes)
+
+
+def test_find_cells_in_a_figure_with_margins_and_a_title():
+    rng = np.random.RandomState(8)
+    cells = np.zeros((6, 12, 12, 1), np.uint8)  # dark cells, bright digits
+    cells[:, 3:9, 4:8] = rng.randint(100, 256, (6, 6, 4, 1))
+    cells[1, :, 6] = 255  # a full-height line of the page colour inside one cell
+    page, boxes = _figure_like(cells, 2, 3, scale=3)
+    rows, cols, found = images.find_cells(page)
+    assert (rows, cols) == (2, 3)
+    np.testing.assert_array_equal(found, boxes)
+    assert images.find_cells(page, rows=2, cols=3) is not None
+    assert images.find_cells(page, rows=3) is None
+    assert images.find_cells(page, max_cells=4) is None
+
+
+def test_find_cells_refuses_what_is_not_a_figure():
+    rng = np.random.RandomState(9)
+    strokes = np.zeros((9, 28, 28), np.uint8)  # black-background digits, no margins
+    for i in range(9):
+        strokes[i, 6:22, 8 + i:10 + i] = 255
+    mosaic = strokes.reshape(3, 3, 28, 28).transpose(0, 2, 1, 3).reshape(84, 84)
+    assert images.find_cells(mosaic) is None  # strokes are not pictures
+    assert images.find_cells(rng.randint(0, 256, (50, 60)).astype(np.uint8)) is None
+    page, _ = _figure_like(np.full((4, 8, 8, 1), 255, np.uint8), 2, 2, scale=2)
+    assert images.find_cells(page) is None  # cells the colour of the page: nothing to find
+
+
+def test_read_grid_cuts_and_resizes_a_figure(tmp_path):
+    rng = np.random.RandomState(10)
+    cells = np.zeros((6, 12, 12, 1), np.uint8)
+    cells[:, 2:10, 3:9] = rng.randint(60, 256, (6, 8, 6, 1))
+    page, _ = _figure_like(cells, 2, 3, scale=3)
+    path = _save_plain(page[..., None], tmp_path / "figure.png")
+    out, layout = images.read_grid(path, resize_to=12)
+    assert layout["style"] == "figure" and (layout["rows"], layout["cols"]) == (2, 3)
+    assert (layout["found_cell_height"], layout["found_cell_width"]) == (36, 36)
+    np.testing.assert_array_equal(out, cells)  # 3x3 blocks averaged back exactly
+    out, layout = images.read_grid(path, rows=2, cols=3)
+    assert out.shape == (6, 36, 36, 1) and layout["padding"] is None
+    with pytest.raises(ValueError, match="not a figure"):
+        images.read_grid(path, rows=3, cols=2, style="figure")
+    _, plain = images.read_grid(path, rows=2, cols=3, style="plain")  # as before figures
+    assert plain["style"] == "plain" and plain["cell_height"] != 36
+
+
+def test_read_grid_finds_rows_and_cols_of_a_padded_grid_from_its_spacing(tmp_path):
+    cells = images.to_uint8(_batch(12, 7, 5, 1, seed=4))
+    path = _save_plain(_plain_grid(cells, 3, 4, 2, 255, True), tmp_path / "g.png")
+    out, layout = images.read_grid(path)  # no rows or cols: the white lines tell them
+    np.testing.assert_array_equal(out, cells)
+    assert (layout["rows"], layout["cols"], layout["padding"]) == (3, 4, 2)
+    assert layout["style"] == "plain" and layout["border"] is True

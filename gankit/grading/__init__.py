@@ -20,7 +20,7 @@ print(result.summary_line())
 ```
 """
 
-from gankit.grading.checks import coverage_threshold
+from gankit.grading.checks import coverage_threshold, inception_score_threshold
 from gankit.grading.errors import SubmissionError
 from gankit.grading.expectations import (
     DATASETS,
@@ -38,6 +38,7 @@ from gankit.images import read_grid, read_layout, save_grid
 __all__ = [
     "CHECK_NAMES", "DATASETS", "DEFAULT_THRESHOLDS", "CheckResult", "Expectation",
     "FolderResult", "GridReport", "Limits", "SubmissionError", "Thresholds", "as_expectation",
-    "check_grid", "coverage_threshold", "grade_folder", "load_submitted_model", "read_grid",
+    "check_grid", "coverage_threshold", "grade_folder", "inception_score_threshold",
+    "load_submitted_model", "read_grid",
     "read_layout", "read_submission", "save_grid", "student_of",
 ]

@@ -23,6 +23,9 @@ def _grey01(cells):
 def check_layout(layout, count, expect):
     """Checks rows, columns, cell size and that every cell is filled.
 
+    Cells of a figure-style grid (Matplotlib subplots) were resized to the dataset's size when
+    they were cut; the message then reports the size they were found at.
+
     Args:
         layout: the layout dict the cells were cut with.
         count: number of cells found.
@@ -45,8 +48,17 @@ def check_layout(layout, count, expect):
         problems.append(f"only {count} of the {rows * cols} cells are filled")
     details = {"rows": rows, "cols": cols, "cell_height": size[0], "cell_width": size[1],
                "cells": int(count)}
+    figure = layout.get("style") == "figure"
+    if figure:
+        found = (int(layout["found_cell_height"]), int(layout["found_cell_width"]))
+        details.update(style="figure", found_cell_height=found[0], found_cell_width=found[1])
     if problems:
         return CheckResult("layout", False, 0.0, None, "; ".join(problems) + ".", details)
+    if figure:
+        return CheckResult(
+            "layout", True, 1.0, None,
+            f"{rows}x{cols} figure of pictures: cells of {found[0]}x{found[1]} pixels found "
+            f"between its margins, resized to {size[0]}x{size[1]}.", details)
     return CheckResult("layout", True, 1.0, None,
                        f"{rows}x{cols} grid of {size[0]}x{size[1]} cells, as expected.", details)
 
@@ -190,24 +202,55 @@ def check_confidence(probs, thresholds, dataset):
     return CheckResult("confidence", passed, mean, thresholds.min_confidence, message, details)
 
 
-def check_inception_score(probs, thresholds):
+def inception_score_threshold(n_cells, min_score, num_classes, classes_shown=None):
+    """The Inception Score a grid must reach: `min_score`, scaled down when it shows few classes.
+
+    A grid can score at most the number of classes it shows. A conditional grid shows its
+    labels' classes (4 rows of a 4x4 grid: at most 4), so the mark is
+    `min_score * classes_shown / num_classes`. An unconditional grid of fewer than 50 cells is
+    expected to show `K * (1 - (1 - 1/K) ** n)` of the K classes (8.1 for 16 cells), and the
+    mark scales the same way (as `coverage_threshold` does for coverage).
+
+    Args:
+        n_cells: cells in the grid.
+        min_score: `Thresholds.min_inception_score`, the mark for a grid showing every class.
+        num_classes: number of classes K.
+        classes_shown: distinct labels of a conditional grid; None for unconditional grids.
+
+    Returns:
+        The mark, a float (`min_score` for 10x10 grids of 10 classes).
+    """
+    if classes_shown is not None:
+        shown = min(int(classes_shown), num_classes)
+    elif n_cells >= 50:
+        shown = num_classes
+    else:
+        shown = num_classes * (1.0 - (1.0 - 1.0 / num_classes) ** n_cells)
+    return float(min_score) * min(1.0, shown / num_classes)
+
+
+def check_inception_score(probs, thresholds, classes_shown=None):
     """Inception Score of the cells, one split over all of them (see `Thresholds.min_inception_score`).
 
     Args:
         probs: class probabilities (n, num_classes).
-        thresholds: `Thresholds` (`min_inception_score`).
+        thresholds: `Thresholds` (`min_inception_score`, scaled by
+            `inception_score_threshold` for grids that show few classes).
+        classes_shown: distinct labels of a conditional grid; None for unconditional grids.
 
     Returns:
         A `CheckResult` whose value is the score (between 1 and num_classes).
     """
     score, _ = inception_score_from_probs(probs, splits=1, seed=0)
-    passed = score >= thresholds.min_inception_score
+    need = inception_score_threshold(len(probs), thresholds.min_inception_score,
+                                     probs.shape[1], classes_shown)
+    passed = score >= need
     if passed:
         message = f"Inception Score {score:.2f} (1 split over {len(probs)} cells)."
     else:
-        message = (f"Inception Score {score:.2f} is below {thresholds.min_inception_score:g}: the "
-                   f"cells are not recognisable, or not varied across classes.")
-    return CheckResult("inception_score", passed, score, thresholds.min_inception_score, message,
+        message = (f"Inception Score {score:.2f} is below {need:.3g}: the cells are not "
+                   f"recognisable, or not varied across classes.")
+    return CheckResult("inception_score", passed, score, need, message,
                        {"splits": 1, "cells": len(probs)})
 
 

@@ -101,11 +101,37 @@ def _plain_layout(grey, rows, cols, cell):
     return None
 
 
+def _figure(copy, expect, plain_cell, limits):
+    """`(cells, layout)` of a figure-style grid (Matplotlib subplots), or `(None, None)`.
+
+    The cells are found by `gankit.images.read_grid(style="figure")` (the same reader as for
+    any grid) and resized to the dataset's cell size. A figure is not used when its cells are
+    those of an evenly tiled grid, or when a tiling with uniform separators (from
+    `_plain_layout`) has cells of the same size, `plain_cell`: that is a plain grid (a JPEG
+    one, say), cut without resizing. A tiling whose cells differ from the pictures found is
+    a coincidence of the figure's margins, and the figure wins.
+    """
+    try:
+        cells, layout = _images.read_grid(copy, rows=expect.rows, cols=expect.cols,
+                                          resize_to=expect.cell_size, style="figure")
+    except ValueError:
+        return None, None
+    if layout.get("style") != "figure" or layout["rows"] * layout["cols"] > limits.max_cells:
+        return None, None
+    found = (layout["found_cell_height"], layout["found_cell_width"])
+    if plain_cell is not None and all(abs(a - b) <= 2 for a, b in zip(found, plain_cell)):
+        return None, None
+    return cells, layout
+
+
 def read_submission(path, expect=None, limits=None):
     """Safely cuts a handed-in grid into cells (PNG/JPEG, limits checked before decoding).
 
     Grids written by `save_grid` are cut with their embedded layout (validated first: a hostile
-    layout cannot make the reader allocate or loop without bound). Other grids are cut with
+    layout cannot make the reader allocate or loop without bound). Figure-style grids (a
+    Matplotlib figure of subplots: margins, resampled cells) are cut into the pictures found
+    between the margins, resized to the dataset's cell size (`read_grid(style="figure")`),
+    with `expect.rows`/`expect.cols` or without. Other grids are cut with
     `expect.rows`/`expect.cols` (padding detected, white or black, 1 or 3 channels); without
     them, with the only (rows, cols) whose cells have the dataset's size, if there is one.
 
@@ -133,22 +159,21 @@ def read_submission(path, expect=None, limits=None):
     data, fmt, (width, height) = read_image_bytes(path, limits)
     picture = decode_image(data, fmt, (width, height), limits, name)
     layout = _embedded_layout(picture, limits, name)
-    padding = border = None
+    padding = border = plain_cell = None
     if layout is not None:
         rows = cols = None
     else:
         grey = np.asarray(picture.convert("L"))
         shape = _plain_layout(grey, expect.rows, expect.cols, expect.cell_size)
-        if shape is None and (expect.rows is None or expect.cols is None):
-            raise SubmissionError(
-                f"{name}: the grid has no embedded gankit layout and its size ({width}x{height}) "
-                f"does not tell the number of rows and columns; pass rows and cols in `expect`.")
-        if shape is None:
-            rows, cols = expect.rows, expect.cols  # read_grid explains why it does not fit
-        else:
+        rows, cols = expect.rows, expect.cols
+        if shape is not None:
             rows, cols, padding, border = shape
+            if padding:
+                lines = 1 if border else -1
+                plain_cell = ((grey.shape[0] - (rows + lines) * padding) // rows,
+                              (grey.shape[1] - (cols + lines) * padding) // cols)
     picture.close()
-    if rows is not None and rows * cols > limits.max_cells:
+    if rows is not None and cols is not None and rows * cols > limits.max_cells:
         raise SubmissionError(f"{name}: {rows}x{cols} = {rows * cols} cells is over the limit of "
                               f"{limits.max_cells}.")
     # Cut the bytes already vetted (a private copy), never the student's path a second time.
@@ -157,9 +182,20 @@ def read_submission(path, expect=None, limits=None):
         with open(copy, "wb") as f:
             f.write(data)
         try:
-            cells, layout = _images.read_grid(copy, rows=rows, cols=cols, padding=padding,
-                                              border=border)
+            cells, embedded = None, layout is not None
+            if not embedded:
+                cells, layout = _figure(copy, expect, plain_cell, limits)
+            if cells is None and not embedded and (rows is None or cols is None):
+                raise SubmissionError(
+                    f"{name}: the grid has no embedded gankit layout, and neither its size "
+                    f"({width}x{height}) nor margins between its pictures tell the number of "
+                    f"rows and columns; pass rows and cols in `expect`.")
+            if cells is None:
+                cells, layout = _images.read_grid(copy, rows=rows, cols=cols, padding=padding,
+                                                  border=border, style="plain")
         except (ValueError, OSError) as err:
+            if isinstance(err, SubmissionError):
+                raise
             detail = str(err).replace(repr(copy), name).replace(copy, name)
             raise SubmissionError(f"{name}: cannot be cut into a grid: {detail}") from err
     if len(cells) == 0:
@@ -210,7 +246,9 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     Checks, in order (see `Thresholds` for the pass marks and how they were calibrated):
 
     * `layout`: rows, columns and cell size as expected (28x28 for MNIST/Fashion-MNIST), every
-      cell filled. If this fails, the other checks are not run.
+      cell filled. The cells of a Matplotlib figure of subplots are found between its margins
+      and resized to 28x28; the message gives the size they were found at. If this fails,
+      the other checks are not run.
     * `contrast`: not blank or saturated (cells of one flat colour).
     * `diversity`: few near-duplicate cells (a collapsed generator repeats one image).
     * `realism`: most cells look like real images of the dataset, judged in pixel space (the
@@ -220,6 +258,8 @@ def check_grid(path, expect=None, classifier=None, limits=None):
       `inception_score` together judge realism.
     * `coverage` (unconditional grids): enough classes appear.
     * `label_accuracy` (conditional grids): cells are classified as their row/column label.
+      A grid that embeds its labels (`save_grid(..., labels=...)`) is conditional unless
+      `expect` says `conditional=False`.
 
     The file is treated as hostile: see `gankit.grading.untrusted` (size and pixel limits
     before decoding, PNG/JPEG by magic bytes only, no pickle).
@@ -227,7 +267,7 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     Args:
         path: the submitted grid (PNG written by `save_grid`, or any PNG/JPEG grid).
         expect: an `Expectation`, a dict of its fields (and of `Thresholds` fields), or None
-            (MNIST, unconditional, any rows/cols).
+            (MNIST, any rows/cols, conditional when the grid embeds labels).
         classifier: a `keras.Model` giving class probabilities of 28x28 images in [-1, 1];
             None uses `gankit.load_pretrained(expect.dataset)`.
         limits: a `Limits`, a dict of its fields, or None for the defaults.
@@ -252,10 +292,12 @@ def check_grid(path, expect=None, classifier=None, limits=None):
     limits = as_limits(limits)
     cells, layout = read_submission(path, expect, limits)
     thresholds = expect.thresholds
+    conditional = expect.is_conditional(layout)
     results = [_checks.check_layout(layout, len(cells), expect)]
     report_layout = {k: layout.get(k) for k in ("rows", "cols", "count", "cell_height",
                                                 "cell_width", "channels", "padding", "labels",
-                                                "labels_per", "seed", "model", "epoch")
+                                                "labels_per", "seed", "model", "epoch", "style",
+                                                "found_cell_height", "found_cell_width")
                      if k in layout}
     if results[0].passed:
         results.append(_checks.check_contrast(cells, thresholds))
@@ -266,9 +308,10 @@ def check_grid(path, expect=None, classifier=None, limits=None):
         model = classifier if classifier is not None else _clf.load_pretrained(expect.dataset)
         probs = _clf.predict_proba(cells, model)
         results.append(_checks.check_confidence(probs, thresholds, expect.dataset))
-        results.append(_checks.check_inception_score(probs, thresholds))
-        if expect.conditional:
-            labels, problem = cell_labels(layout, len(cells), expect)
+        labels, problem = cell_labels(layout, len(cells), expect) if conditional else (None, None)
+        shown = None if labels is None else len(np.unique(labels))
+        results.append(_checks.check_inception_score(probs, thresholds, shown))
+        if conditional:
             if labels is None:
                 from gankit.grading.report import CheckResult
 
@@ -279,4 +322,5 @@ def check_grid(path, expect=None, classifier=None, limits=None):
                 results.append(_checks.check_label_accuracy(probs, labels, thresholds))
         else:
             results.append(_checks.check_coverage(probs, thresholds, expect.num_classes))
-    return GridReport(os.fspath(path), tuple(results), report_layout, expect.to_dict())
+    graded_as = dict(expect.to_dict(), conditional=conditional)
+    return GridReport(os.fspath(path), tuple(results), report_layout, graded_as)

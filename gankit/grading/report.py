@@ -66,7 +66,8 @@ class GridReport:
         path: the graded file.
         checks: list of `CheckResult`, in the order they ran.
         layout: the grid layout used to cut the cells (embedded or detected).
-        expect: the `Expectation` graded against, as a dict.
+        expect: the `Expectation` graded against, as a dict (`conditional` resolved to True
+            or False: how the grid was actually graded).
 
     Example:
 

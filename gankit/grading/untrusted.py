@@ -50,8 +50,11 @@ class Limits:
     """Size limits applied to every submitted file before it is decoded.
 
     The defaults leave plenty of room for any sample grid (a 10x10 grid of 28x28 MNIST cells
-    is 302x302 pixels and about 60 KB) while keeping a hostile file's cost bounded: at most
-    `max_pixels * 3` bytes (48 MiB) of decoded pixels.
+    is 302x302 pixels and about 60 KB; a Matplotlib figure of 10x10 subplots saved with
+    `figsize=(10, 10)` at 300 dpi is 3000x3000 pixels and under 0.4 MB, even of noise) while
+    keeping a hostile file's cost bounded: at most `max_pixels * 3` bytes (48 MiB) of decoded
+    pixels. (The same figure at 600 dpi, 6000x6000, is refused: save figures at 300 dpi or
+    less.)
 
     Args:
         max_bytes: largest accepted file, in bytes (default 10 MiB).
