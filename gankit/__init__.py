@@ -41,6 +41,7 @@ _EXPORTS = {
     "metrics": "gankit.metrics",
     "studies": "gankit.studies",
     "grading": "gankit.grading",
+    "presets": "gankit.presets",
     # models
     "GAN": "gankit.models",
     "ConditionalGAN": "gankit.models",

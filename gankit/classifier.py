@@ -577,7 +577,7 @@ def fit_lenet(
     ```
     """
     x = prepare_images(images)
-    y = _check_labels(labels, len(x), num_classes)
+    y = check_labels(labels, len(x), num_classes)
     keras.utils.set_random_seed(int(seed))
     if model is None:
         model = lenet(num_classes, x.shape[1:], seed=int(seed))
@@ -610,7 +610,7 @@ def fit_lenet(
     val = None
     if validation_data is not None:
         val = (prepare_images(validation_data[0], x.shape[-1]),
-               _check_labels(validation_data[1], len(validation_data[0]), num_classes))
+               check_labels(validation_data[1], len(validation_data[0]), num_classes))
     history = trainer.fit(
         x, y, batch_size=int(batch_size), epochs=int(epochs), shuffle=True,
         validation_data=val, verbose=verbose,
@@ -637,11 +637,31 @@ def evaluate_accuracy(model, images, labels, batch_size=500):
     ```
     """
     probs = predict_proba(images, model, batch_size)
-    y = _check_labels(labels, len(probs), probs.shape[1])
+    y = check_labels(labels, len(probs), probs.shape[1])
     return float(np.mean(probs.argmax(axis=1) == y))
 
 
-def _check_labels(labels, n, num_classes):
+def check_labels(labels, n, num_classes):
+    """Validates class labels and returns them as int64 class indices.
+
+    Args:
+        labels: `n` integer labels (ints, or floats with integer values), or one-hot rows
+            `(n, num_classes)`.
+        n: how many labels there must be (the number of images they go with).
+        num_classes: labels must lie in `[0, num_classes - 1]`.
+
+    Returns:
+        int64 array of shape `(n,)`.
+
+    Raises:
+        ValueError: wrong shape or count, non-integer values, or a label out of range.
+
+    Example:
+
+    ```python
+    check_labels([[0, 1], [1, 0]], n=2, num_classes=2)  # array([1, 0])
+    ```
+    """
     y = np.asarray(labels)
     if y.ndim == 2 and y.shape[1] == num_classes:
         y = y.argmax(axis=1)

@@ -283,7 +283,7 @@ def _labelled(pair, what, num_classes):
             + f", got {type(pair).__name__}."
         )
     x = _clf.prepare_images(pair[0])
-    y = _clf._check_labels(pair[1], len(x), num_classes)
+    y = _clf.check_labels(pair[1], len(x), num_classes)
     return x, y
 
 

@@ -27,7 +27,7 @@ gan.fit(ds, epochs=20, callbacks=[
 from gankit.callbacks.alarms import TrainingAlarms, TrainingAlarmWarning
 from gankit.callbacks.checkpoint import GANCheckpoint, resume
 from gankit.callbacks.guard import DivergenceGuard, TrainingDivergedError, nonfinite_variables
-from gankit.callbacks.panels import TranslationPanel, translation_panel
+from gankit.callbacks.panels import TranslationPanel, panel_rows, translation_panel
 from gankit.callbacks.progress import LossCurve, ProgressGif, make_gif
 from gankit.callbacks.replay import HistoricalReplay
 from gankit.callbacks.samples import SampleGrid
@@ -48,6 +48,7 @@ __all__ = [
     "linear_decay_factor",
     "make_gif",
     "nonfinite_variables",
+    "panel_rows",
     "resume",
     "translation_panel",
 ]

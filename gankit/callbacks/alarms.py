@@ -10,7 +10,7 @@ import warnings
 import keras
 import numpy as np
 
-from gankit.callbacks.guard import _global_step
+from gankit.callbacks.guard import global_step
 from gankit.callbacks.samples import fixed_noise, generate_from_noise, latent_dim_of
 
 
@@ -155,7 +155,7 @@ class TrainingAlarms(keras.callbacks.Callback):
         coverage = class_coverage(images, self.classifier, num_classes=num_classes)
         covered = int(coverage["covered"])
         logs["classes_covered"] = float(covered)
-        step = _global_step(self.model)
+        step = global_step(self.model)
         if step is not None and step < self.warmup_steps:
             return None
         needed = self.min_classes if self.min_classes is not None else max(2, num_classes // 2)

@@ -150,7 +150,25 @@ def refuse_nonfinite(model, what, optimizers=False):
             "(training diverged; lower the learning rate).")
 
 
-def _global_step(model):
+def global_step(model):
+    """How many generator updates `model` has made: its optimizer's `iterations`.
+
+    Reads `model.g_optimizer` (gankit's models) or else `model.optimizer` (any Keras model), so
+    messages can say where in the whole run, across resumed `fit` calls, something happened.
+
+    Args:
+        model: a compiled `keras.Model`.
+
+    Returns:
+        int, or None when the model has no optimizer (not compiled) or the count is unreadable.
+
+    Example:
+
+    ```python
+    gan.fit(ds, epochs=1, steps_per_epoch=10)
+    global_step(gan)  # 10
+    ```
+    """
     for attr in ("g_optimizer", "optimizer"):
         optimizer = getattr(model, attr, None)
         iterations = getattr(optimizer, "iterations", None)
@@ -276,7 +294,7 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def _fail(self, batch, values=None, weights=None):
         epoch = self._epoch + 1
-        global_step = _global_step(self.model)
+        total_step = global_step(self.model)
         if batch is None:
             where = f"at the end of epoch {epoch}"
             step = None
@@ -286,8 +304,8 @@ class DivergenceGuard(keras.callbacks.Callback):
                 where = f"at epoch {epoch}, within steps {self._begin + 1}-{step}"
             else:
                 where = f"at epoch {epoch}, step {step}"
-        if global_step is not None:
-            where += f" (global step {global_step})"
+        if total_step is not None:
+            where += f" (global step {total_step})"
         if values:
             ordered = sorted(values, key=lambda k: ("loss" not in k, k))
             first, rest = ordered[0], ordered[1:]
@@ -312,7 +330,7 @@ class DivergenceGuard(keras.callbacks.Callback):
         self.model.stop_training = True
         raise TrainingDivergedError(
             f"{headline}. {advice}", headline=headline, epoch=epoch, step=step,
-            global_step=global_step, values=values, checkpoint=checkpoint,
+            global_step=total_step, values=values, checkpoint=checkpoint,
             checkpoint_epoch=ckpt_epoch)
 
 

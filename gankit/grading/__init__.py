@@ -31,14 +31,15 @@ from gankit.grading.expectations import (
 )
 from gankit.grading.folder import CHECK_NAMES, FolderResult, grade_folder, student_of
 from gankit.grading.grid import check_grid, read_submission
+from gankit.grading.realism import reconstruction_errors
 from gankit.grading.report import CheckResult, GridReport
 from gankit.grading.untrusted import Limits, load_submitted_model
 from gankit.images import read_grid, read_layout, save_grid
 
 __all__ = [
-    "CHECK_NAMES", "DATASETS", "DEFAULT_THRESHOLDS", "CheckResult", "Expectation",
+    "CHECK_NAMES", "CheckResult", "DATASETS", "DEFAULT_THRESHOLDS", "Expectation",
     "FolderResult", "GridReport", "Limits", "SubmissionError", "Thresholds", "as_expectation",
     "check_grid", "coverage_threshold", "grade_folder", "inception_score_threshold",
-    "load_submitted_model", "read_grid",
-    "read_layout", "read_submission", "save_grid", "student_of",
+    "load_submitted_model", "read_grid", "read_layout", "read_submission",
+    "reconstruction_errors", "save_grid", "student_of",
 ]

@@ -46,6 +46,7 @@ from gankit.metrics.scores import (
 )
 from gankit.metrics.summary import evaluate_generator
 from gankit.metrics.translation import (
+    fit_to_size,
     frechet_table_markdown,
     label_preservation,
     translation_frechet_distance,
@@ -59,10 +60,11 @@ __all__ = [
     "default_inception_weights",
     "evaluate_generator",
     "feature_statistics",
-    "frechet_table_markdown",
+    "fit_to_size",
     "frechet_distance",
     "frechet_distance_from_stats",
     "frechet_inception_distance",
+    "frechet_table_markdown",
     "inception_feature_extractor",
     "inception_features",
     "inception_score",

@@ -168,7 +168,7 @@ def conditional_accuracy(images, labels, classifier=None, batch_size=500, datase
     """
     probs = class_probabilities(images, classifier, batch_size, dataset)
     num_classes = probs.shape[1]
-    y = _clf._check_labels(labels, len(probs), num_classes)
+    y = _clf.check_labels(labels, len(probs), num_classes)
     predicted = probs.argmax(axis=1)
     confusion = np.zeros((num_classes, num_classes), dtype=np.int64)
     np.add.at(confusion, (y, predicted), 1)

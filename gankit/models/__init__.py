@@ -20,7 +20,7 @@ gan.compile(loss="lsgan")
 
 from gankit.models.base import AdversarialModel, interpolate_latents
 from gankit.models.conditional_gan import ConditionalGAN
-from gankit.models.cyclegan import CycleGAN
+from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN  # noqa: F401 (lead: add to __all__)
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
 from gankit.models.wgan_gp import WGANGP

@@ -9,7 +9,7 @@ count and random state live in non-trainable variables, so the pool works inside
 import keras
 from keras import layers, ops
 
-from gankit.nets.cyclegan import SeedStateMixin
+from gankit.nets.layers import SeedStateMixin
 
 __all__ = ["ImagePool"]
 

@@ -13,151 +13,24 @@ reference implementation) the parameter counts match the reference:
 """
 
 import keras
-from keras import layers, ops
+from keras import layers
+
+# The custom layers live in `gankit.nets.layers`; their earlier public path
+# (`gankit.nets.cyclegan.RandomPatchCrop`, ...) keeps working through this import.
+from gankit.nets.layers import RandomPatchCrop, ReflectionPadding2D, SeedStateMixin  # noqa: F401
 
 __all__ = [
-    "SeedStateMixin",
-    "ReflectionPadding2D",
-    "RandomPatchCrop",
-    "resnet_generator",
-    "patch_discriminator",
-    "digit_resnet_generator",
     "digit_patch_discriminator",
+    "digit_resnet_generator",
+    "image_discriminator",
+    "patch_discriminator",
     "patch_output_size",
     "patch_receptive_field",
-    "image_discriminator",
     "report000_discriminator",
-    "report001_generator",
     "report001_discriminator",
+    "report001_generator",
+    "resnet_generator",
 ]
-
-
-class SeedStateMixin:
-    """Saves and restores ``self.seed_generator``'s state with the layer's variables.
-
-    Keras does not write a layer's ``SeedGenerator`` state into ``.keras`` /
-    ``.weights.h5`` files; layers mixing this in do, so a reloaded model draws
-    the same random numbers as the original would have.
-    """
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        store["seed_state"] = self.seed_generator.state
-
-    def load_own_variables(self, store):
-        own = self._trainable_variables + self._non_trainable_variables
-        keys = set(store.keys())
-        expected = {str(i) for i in range(len(own))}
-        if not expected <= keys or len(keys - expected - {"seed_state"}):
-            raise ValueError(
-                f"Layer '{self.name}' expects {len(own)} saved variables (+ seed state), "
-                f"the file has {sorted(keys)}."
-            )
-        for i, variable in enumerate(own):
-            variable.assign(store[str(i)])
-        if "seed_state" in keys:
-            self.seed_generator.state.assign(store["seed_state"])
-
-
-@keras.saving.register_keras_serializable(package="gankit")
-class ReflectionPadding2D(layers.Layer):
-    """Pads height and width by mirroring the border (no edge repeat).
-
-    Args:
-        padding: int, pixels added on each side of height and width.
-
-    Returns:
-        A layer mapping ``(batch, h, w, c)`` to ``(batch, h + 2p, w + 2p, c)``.
-
-    Example:
-
-    ```python
-    x = keras.Input((28, 28, 1))
-    y = ReflectionPadding2D(3)(x)  # (None, 34, 34, 1)
-    ```
-    """
-
-    def __init__(self, padding=1, **kwargs):
-        super().__init__(**kwargs)
-        if int(padding) < 0:
-            raise ValueError(f"ReflectionPadding2D: padding must be >= 0, got {padding}.")
-        self.padding = int(padding)
-
-    def call(self, inputs):
-        p = self.padding
-        return ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
-
-    def compute_output_shape(self, input_shape):
-        b, h, w, c = input_shape
-        p = 2 * self.padding
-        return (b, None if h is None else h + p, None if w is None else w + p, c)
-
-    def get_config(self):
-        return {**super().get_config(), "padding": self.padding}
-
-
-@keras.saving.register_keras_serializable(package="gankit")
-class RandomPatchCrop(SeedStateMixin, layers.Layer):
-    """Crops a random ``size x size`` patch from every image, at training AND inference.
-
-    This is the "patch discriminator" of report 001 (8x8 crops for MNIST, 9x9 for
-    SVHN): the discriminator sees one random crop per image instead of the whole
-    image. Each image of the batch gets its own offset, drawn from a
-    ``keras.random.SeedGenerator`` (so the crops are reproducible and the
-    generator state is saved with the model). The crop is a product with one-hot
-    row/column selectors, so gradients flow to the selected pixels.
-
-    Args:
-        size: int, side of the square crop.
-        seed: int or None, seed of the offsets.
-
-    Returns:
-        A layer mapping ``(batch, h, w, c)`` to ``(batch, size, size, c)``.
-
-    Example:
-
-    ```python
-    x = keras.Input((28, 28, 1))
-    patch = RandomPatchCrop(8, seed=0)(x)  # (None, 8, 8, 1)
-    ```
-    """
-
-    def __init__(self, size, seed=None, **kwargs):
-        super().__init__(**kwargs)
-        if int(size) < 1:
-            raise ValueError(f"RandomPatchCrop: size must be >= 1, got {size}.")
-        self.size = int(size)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
-
-    def build(self, input_shape):
-        h, w = input_shape[1], input_shape[2]
-        for name, dim in (("height", h), ("width", w)):
-            if dim is not None and dim < self.size:
-                raise ValueError(
-                    f"RandomPatchCrop: crop size {self.size} is larger than the image "
-                    f"{name} {dim}; use a crop size <= {dim}."
-                )
-        self.built = True
-
-    def call(self, inputs):
-        shape = ops.shape(inputs)
-        batch, h, w = shape[0], shape[1], shape[2]
-        size = self.size
-        # One uniform per image and axis, turned into an integer offset in [0, dim - size].
-        u = keras.random.uniform((batch, 2), seed=self.seed_generator)
-        top = ops.cast(ops.floor(u[:, 0] * ops.cast(h - size + 1, "float32")), "int32")
-        left = ops.cast(ops.floor(u[:, 1] * ops.cast(w - size + 1, "float32")), "int32")
-        steps = ops.arange(size, dtype="int32")
-        rows = ops.one_hot(top[:, None] + steps[None, :], h, dtype=inputs.dtype)  # (b, s, h)
-        cols = ops.one_hot(left[:, None] + steps[None, :], w, dtype=inputs.dtype)  # (b, s, w)
-        return ops.einsum("bih,bhwc,bjw->bijc", rows, inputs, cols)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], self.size, self.size, input_shape[3])
-
-    def get_config(self):
-        return {**super().get_config(), "size": self.size, "seed": self.seed}
 
 
 def _init():

@@ -3,13 +3,15 @@
 import keras
 from keras import layers
 
-from gankit.nets.layers import (
+from gankit.nets.blocks import (
     check_conditional,
     check_image_shape,
     check_positive,
     image_input,
     noise_input,
 )
+
+__all__ = ["cgan_discriminator", "cgan_generator", "dcgan_discriminator", "dcgan_generator"]
 
 VARIANTS = ("002", "003")
 

@@ -1,109 +1,150 @@
-"""Small building blocks and argument checks shared by the GAN-family builders."""
+"""gankit's custom Keras layers, used by the net builders and the models.
 
-import math
+Registered serializable under `gankit>ClassName`, so `.keras` files that contain them load with
+`keras.models.load_model` once gankit is imported (files written before the layers moved here
+from `gankit/nets/cyclegan.py` load too: Keras finds a layer by its registered name).
+
+Example:
+
+```python
+import keras
+from gankit.nets.layers import RandomPatchCrop, ReflectionPadding2D
+
+x = keras.Input((28, 28, 1))
+padded = ReflectionPadding2D(3)(x)  # (None, 34, 34, 1)
+patch = RandomPatchCrop(8, seed=0)(x)  # (None, 8, 8, 1)
+```
+"""
 
 import keras
-from keras import layers
+from keras import layers, ops
+
+__all__ = ["RandomPatchCrop", "ReflectionPadding2D", "SeedStateMixin"]
 
 
-def check_image_shape(image_shape, multiple_of=1):
-    """Validates `(height, width, channels)` and returns it as a tuple of ints.
+class SeedStateMixin:
+    """Saves and restores ``self.seed_generator``'s state with the layer's variables.
+
+    Keras does not write a layer's ``SeedGenerator`` state into ``.keras`` /
+    ``.weights.h5`` files; layers mixing this in do, so a reloaded model draws
+    the same random numbers as the original would have.
+    """
+
+    def save_own_variables(self, store):
+        super().save_own_variables(store)
+        store["seed_state"] = self.seed_generator.state
+
+    def load_own_variables(self, store):
+        own = self._trainable_variables + self._non_trainable_variables
+        keys = set(store.keys())
+        expected = {str(i) for i in range(len(own))}
+        if not expected <= keys or len(keys - expected - {"seed_state"}):
+            raise ValueError(
+                f"Layer '{self.name}' expects {len(own)} saved variables (+ seed state), "
+                f"the file has {sorted(keys)}."
+            )
+        for i, variable in enumerate(own):
+            variable.assign(store[str(i)])
+        if "seed_state" in keys:
+            self.seed_generator.state.assign(store["seed_state"])
+
+
+@keras.saving.register_keras_serializable(package="gankit")
+class ReflectionPadding2D(layers.Layer):
+    """Pads height and width by mirroring the border (no edge repeat).
 
     Args:
-        image_shape: sequence of three positive ints, channels 1 or 3.
-        multiple_of: height and width must be divisible by this (4 for nets that upsample twice).
+        padding: int, pixels added on each side of height and width.
 
     Returns:
-        `(height, width, channels)`.
+        A layer mapping ``(batch, h, w, c)`` to ``(batch, h + 2p, w + 2p, c)``.
 
     Example:
 
-    >>> check_image_shape((28, 28, 1), multiple_of=4)
-    (28, 28, 1)
+    ```python
+    x = keras.Input((28, 28, 1))
+    y = ReflectionPadding2D(3)(x)  # (None, 34, 34, 1)
+    ```
     """
-    try:
-        height, width, channels = (int(d) for d in image_shape)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"image_shape must be (height, width, channels), e.g. (28, 28, 1); got {image_shape!r}."
-        ) from None
-    if min(height, width) <= 0 or channels not in (1, 3):
-        raise ValueError(
-            f"image_shape must have positive sides and 1 or 3 channels; got {image_shape!r}."
-        )
-    if height % multiple_of or width % multiple_of:
-        raise ValueError(
-            f"This net needs image sides divisible by {multiple_of} (28 and 32 work); "
-            f"got {image_shape!r}."
-        )
-    return height, width, channels
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        if int(padding) < 0:
+            raise ValueError(f"ReflectionPadding2D: padding must be >= 0, got {padding}.")
+        self.padding = int(padding)
+
+    def call(self, inputs):
+        p = self.padding
+        return ops.pad(inputs, [[0, 0], [p, p], [p, p], [0, 0]], mode="reflect")
+
+    def compute_output_shape(self, input_shape):
+        b, h, w, c = input_shape
+        p = 2 * self.padding
+        return (b, None if h is None else h + p, None if w is None else w + p, c)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding}
 
 
-def check_positive(**values):
-    """Raises ValueError unless every keyword value is a positive int."""
-    for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+@keras.saving.register_keras_serializable(package="gankit")
+class RandomPatchCrop(SeedStateMixin, layers.Layer):
+    """Crops a random ``size x size`` patch from every image, at training AND inference.
 
-
-def check_conditional(conditional, num_classes):
-    """Returns `num_classes` when `conditional`, else None (validating it)."""
-    if not conditional:
-        return None
-    check_positive(num_classes=num_classes)
-    if num_classes < 2:
-        raise ValueError(f"A conditional net needs num_classes >= 2, got {num_classes}.")
-    return num_classes
-
-
-def noise_input(latent_dim, num_classes=None):
-    """Generator inputs and the tensor fed to the first layer.
+    This is the "patch discriminator" of report 001 (8x8 crops for MNIST, 9x9 for
+    SVHN): the discriminator sees one random crop per image instead of the whole
+    image. Each image of the batch gets its own offset, drawn from a
+    ``keras.random.SeedGenerator`` (so the crops are reproducible and the
+    generator state is saved with the model). The crop is a product with one-hot
+    row/column selectors, so gradients flow to the selected pixels.
 
     Args:
-        latent_dim: noise size.
-        num_classes: if set, a one-hot label input is concatenated to the noise.
+        size: int, side of the square crop.
+        seed: int or None, seed of the offsets.
 
     Returns:
-        `(inputs, x)`: a list of `keras.Input`s (or a single one) and the concatenated tensor.
+        A layer mapping ``(batch, h, w, c)`` to ``(batch, size, size, c)``.
+
+    Example:
+
+    ```python
+    x = keras.Input((28, 28, 1))
+    patch = RandomPatchCrop(8, seed=0)(x)  # (None, 8, 8, 1)
+    ```
     """
-    check_positive(latent_dim=latent_dim)
-    noise = keras.Input((latent_dim,), name="noise")
-    if num_classes is None:
-        return noise, noise
-    labels = keras.Input((num_classes,), name="labels")
-    return [noise, labels], layers.Concatenate(name="noise_and_labels")([noise, labels])
 
+    def __init__(self, size, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        if int(size) < 1:
+            raise ValueError(f"RandomPatchCrop: size must be >= 1, got {size}.")
+        self.size = int(size)
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
 
-def image_input(image_shape, num_classes=None, label_planes=True):
-    """Discriminator inputs and the tensor fed to the first layer.
+    def build(self, input_shape):
+        h, w = input_shape[1], input_shape[2]
+        for name, dim in (("height", h), ("width", w)):
+            if dim is not None and dim < self.size:
+                raise ValueError(
+                    f"RandomPatchCrop: crop size {self.size} is larger than the image "
+                    f"{name} {dim}; use a crop size <= {dim}."
+                )
+        self.built = True
 
-    Args:
-        image_shape: `(height, width, channels)`.
-        num_classes: if set, a one-hot label input is added.
-        label_planes: True: the one-hot vector becomes `num_classes` constant image planes
-            concatenated to the image channels (conv nets, report 003). False: the image is
-            flattened and the one-hot vector concatenated to it (MLP nets, report 002).
+    def call(self, inputs):
+        shape = ops.shape(inputs)
+        batch, h, w = shape[0], shape[1], shape[2]
+        size = self.size
+        # One uniform per image and axis, turned into an integer offset in [0, dim - size].
+        u = keras.random.uniform((batch, 2), seed=self.seed_generator)
+        top = ops.cast(ops.floor(u[:, 0] * ops.cast(h - size + 1, "float32")), "int32")
+        left = ops.cast(ops.floor(u[:, 1] * ops.cast(w - size + 1, "float32")), "int32")
+        steps = ops.arange(size, dtype="int32")
+        rows = ops.one_hot(top[:, None] + steps[None, :], h, dtype=inputs.dtype)  # (b, s, h)
+        cols = ops.one_hot(left[:, None] + steps[None, :], w, dtype=inputs.dtype)  # (b, s, w)
+        return ops.einsum("bih,bhwc,bjw->bijc", rows, inputs, cols)
 
-    Returns:
-        `(inputs, x)`.
-    """
-    height, width, _ = image_shape
-    images = keras.Input(image_shape, name="images")
-    if num_classes is None:
-        x = images if label_planes else layers.Flatten(name="flatten")(images)
-        return images, x
-    labels = keras.Input((num_classes,), name="labels")
-    if label_planes:
-        planes = layers.Reshape((1, 1, num_classes), name="label_pixel")(labels)
-        planes = layers.UpSampling2D((height, width), name="label_planes")(planes)
-        x = layers.Concatenate(name="image_and_label_planes")([images, planes])
-    else:
-        flat = layers.Flatten(name="flatten")(images)
-        x = layers.Concatenate(name="image_and_labels")([flat, labels])
-    return [images, labels], x
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.size, self.size, input_shape[3])
 
-
-def dense_to_image(x, image_shape, name="to_image"):
-    """Dense layer with tanh reshaped to an image in [-1, 1]."""
-    x = layers.Dense(math.prod(image_shape), activation="tanh", name=f"{name}_dense")(x)
-    return layers.Reshape(image_shape, name=name)(x)
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "seed": self.seed}

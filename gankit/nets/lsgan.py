@@ -21,7 +21,7 @@ gan.fit(gankit.data.load("mnist", batch_size=64), epochs=15)
 
 from gankit.nets.cyclegan import report000_discriminator, resnet_generator
 
-__all__ = ["noise_image_generator", "conv_lsgan_discriminator"]
+__all__ = ["conv_lsgan_discriminator", "noise_image_generator"]
 
 
 def noise_image_generator(image_shape=(28, 28, 1), num_residual_blocks=9, filters=64,

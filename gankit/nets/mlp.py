@@ -3,7 +3,7 @@
 import keras
 from keras import layers
 
-from gankit.nets.layers import (
+from gankit.nets.blocks import (
     check_conditional,
     check_image_shape,
     check_positive,
@@ -11,6 +11,8 @@ from gankit.nets.layers import (
     image_input,
     noise_input,
 )
+
+__all__ = ["mlp_discriminator", "mlp_generator"]
 
 
 def mlp_generator(

@@ -12,7 +12,9 @@ and train with the ordinary :class:`gankit.ConditionalGAN`.
 import keras
 from keras import layers
 
-from gankit.nets.layers import check_conditional, check_image_shape, check_positive, noise_input
+from gankit.nets.blocks import check_conditional, check_image_shape, check_positive, noise_input
+
+__all__ = ["compact_cgan_generator", "projection_discriminator"]
 
 
 def compact_cgan_generator(latent_dim=64, image_shape=(28, 28, 1), num_classes=10, filters=32,
