@@ -42,6 +42,7 @@ _EXPORTS = {
     "studies": "gankit.studies",
     "grading": "gankit.grading",
     "presets": "gankit.presets",
+    "training": "gankit.training",
     # models
     "GAN": "gankit.models",
     "ConditionalGAN": "gankit.models",

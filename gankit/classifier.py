@@ -25,6 +25,9 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gankit.batches import predict_in_batches
+from gankit.images import to_float
+
 PRETRAINED = {
     "mnist": {"input_shape": (28, 28, 1), "num_classes": 10},
     "fashion_mnist": {"input_shape": (28, 28, 1), "num_classes": 10},
@@ -217,7 +220,7 @@ def prepare_images(images, channels=None):
     if x.shape[0] == 0:
         raise ValueError("Got an empty batch of images.")
     if x.dtype == np.uint8:
-        x = x.astype(np.float32) / 127.5 - 1.0
+        x = to_float(x)
     elif np.issubdtype(x.dtype, np.floating):
         x = x.astype(np.float32)
         if not np.all(np.isfinite(x)):
@@ -243,19 +246,14 @@ def prepare_images(images, channels=None):
 
 
 def _predict(model, x, batch_size):
-    if int(batch_size) < 1:
-        raise ValueError(f"batch_size must be positive, got {batch_size}.")
     expected = tuple(model.input_shape[1:3])
     if tuple(x.shape[1:3]) != expected:
         raise ValueError(
             f"Model {model.name!r} takes {expected[0]}x{expected[1]} images, got "
             f"{x.shape[1]}x{x.shape[2]}."
         )
-    outputs = [
-        np.asarray(model(x[i : i + batch_size], training=False))
-        for i in range(0, len(x), int(batch_size))
-    ]
-    return np.concatenate(outputs, axis=0)
+    return predict_in_batches(lambda batch: model(batch, training=False), x,
+                              batch_size=batch_size)
 
 
 def _resolve(model, images=None):

@@ -68,24 +68,9 @@ def cmd_data(args):
 
 # ----------------------------------------------------------------------------- helpers
 def _json_dump(obj, path):
-    import json
-    from pathlib import Path
+    from gankit.files import atomic_write_json
 
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=2, default=_jsonable))
-    tmp.replace(path)
-
-
-def _jsonable(value):
-    import numpy as np
-
-    if isinstance(value, np.ndarray):
-        return value.tolist()
-    if isinstance(value, np.generic):
-        return value.item()
-    return str(value)
+    atomic_write_json(path, obj)
 
 
 def _load_model(path):
@@ -117,48 +102,21 @@ def _load_model(path):
         raise CLIError(f"cannot load {path}: {first}") from None
 
 
-class _EpochPrinter:
-    """Keras callback printing one line per epoch (losses, time): progress without a bar."""
-
-    def __new__(cls, epochs):
-        import keras
-
-        class Printer(keras.callbacks.Callback):
-            def on_epoch_begin(self, epoch, logs=None):
-                self.start = time.perf_counter()
-
-            def on_epoch_end(self, epoch, logs=None):
-                parts = " ".join(f"{k}={float(v):.4g}" for k, v in (logs or {}).items()
-                                 if k != "learning_rate")
-                _progress(f"epoch {epoch + 1}/{epochs}: {parts} ({time.perf_counter() - self.start:.0f} s)")
-
-        return Printer()
-
-
 # ----------------------------------------------------------------------------- train
-def _set_learning_rate(model, lr):
-    """Sets both optimizers' learning rate (a fresh or a resumed model)."""
-    for name in ("d_optimizer", "g_optimizer"):
-        optimizer = getattr(model, name, None)
-        if optimizer is not None:
-            optimizer.learning_rate = float(lr)
+def _as_options(message):
+    """A library message in the command's words: `` `lr` `` -> ``--lr``, `` `preset` `` -> ``--model``."""
+    import re
 
-
-def _check_same_architecture(model, preset, info, ckpt_dir):
-    """CLIError when the checkpoint in ``ckpt_dir`` is not a model of ``preset`` on this data."""
-    fresh = preset.build(info.image_shape, info.num_classes)
-    shapes = [tuple(w.shape) for w in model.weights]
-    expected = [tuple(w.shape) for w in fresh.weights]
-    if type(model) is not type(fresh) or shapes != expected:
-        raise CLIError(
-            f"{ckpt_dir} holds a checkpoint of another model ({type(model).__name__} with "
-            f"{len(shapes)} weight tensors) than preset {preset.name!r} on {info.name} "
-            f"({type(fresh).__name__} with {len(expected)}); use another --out, or the --model "
-            "and --dataset it was trained with")
+    return re.sub(r"`(\w+)`", lambda m: "--" + {"preset": "model"}.get(m[1], m[1]).replace("_", "-"),
+                  message)
 
 
 def _diverged_line(error, ckpt_dir):
     """The one line ``gankit train`` prints when training diverged."""
+    from gankit.training import NonFiniteWeightsError
+
+    if isinstance(error, NonFiniteWeightsError):  # found after fit: the library's own line
+        return _as_options(str(error))
     if error.checkpoint:
         where = (f"the last good checkpoint is {error.checkpoint} (epoch {error.checkpoint_epoch})"
                  "; run the same command again to resume from it, with a lower --lr")
@@ -168,106 +126,63 @@ def _diverged_line(error, ckpt_dir):
     return f"{error.headline}; no checkpoint, grid or metrics were written from it; {where}"
 
 
+def _not_found_line(error):
+    """A DatasetNotFoundError's multi-line message as one line listing where gankit looked."""
+    lines = [line.strip() for line in str(error).splitlines()]
+    places = [line[2:] for line in lines if line.startswith("- ")]
+    return f"{lines[0].split('. Looked in')[0]}; looked in: {'; '.join(places)}"
+
+
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
               steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None,
-              alarms=True):
-    """Trains a preset with sample grids, GIF, loss curve and checkpoints in ``out``.
+              alarms=True, **cyclegan_options):
+    """``gankit.training.train`` with the command's progress lines and one-line ``CLIError``s.
 
-    Resumes from ``out/checkpoints`` when it holds a checkpoint (the newest loadable one;
-    unloadable ones are skipped with a printed line). Training stops at the first NaN/inf loss
-    or weight (``DivergenceGuard``) with a one-line ``CLIError``, the last good checkpoint kept;
-    ``TrainingAlarms`` prints a warning when the discriminator saturates or the classes collapse.
-    Returns the metrics dict that is also written to ``out/metrics.json`` (with the alarms).
+    Returns the metrics dict that is also written to ``out/metrics.json``.
     """
     from pathlib import Path
 
-    from gankit import callbacks, data, presets
-    from gankit.callbacks import GANCheckpoint, TrainingDivergedError, nonfinite_variables
+    from gankit import presets, training
+    from gankit.callbacks import TrainingDivergedError
+    from gankit.data import DatasetNotFoundError
 
-    preset = presets.get(preset_name)
-    if lr is not None and not lr > 0:
-        raise CLIError(f"--lr must be a positive number, got {lr}")
-    dataset = dataset or preset.dataset
-    info = data.info(dataset)
-    out = Path(out)
-    ckpt_dir = out / "checkpoints"
-    start_epoch = 0
-    if GANCheckpoint.latest(ckpt_dir):
-        model, start_epoch = callbacks.resume(ckpt_dir, on_skip=lambda m: _progress(f"warning: {m}"))
-        _check_same_architecture(model, preset, info, ckpt_dir)
-        _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
-    else:
-        import keras
+    try:
+        return training.train(
+            preset_name, out, epochs=epochs, dataset=dataset, batch_size=batch_size, seed=seed,
+            limit=limit, steps_per_epoch=steps_per_epoch, jit_compile=jit_compile, keep=keep,
+            evaluate_n=evaluate_n, lr=lr, alarms=alarms, progress=_progress, **cyclegan_options)
+    except TrainingDivergedError as e:
+        raise CLIError(_diverged_line(e, Path(out) / "checkpoints"), code=1) from None
+    except DatasetNotFoundError as e:
+        if preset_name not in presets.CYCLEGAN_PRESETS:
+            raise
+        raise CLIError(_not_found_line(e) + "; or pass --model cyclegan-folder --data-a DIR "
+                       "--data-b DIR") from None
+    except ValueError as e:  # main() prints its first line
+        raise ValueError(_as_options(str(e))) from e
 
-        keras.utils.set_random_seed(seed)  # the same --seed, the same initial weights
-        model = preset.build(info.image_shape, info.num_classes, seed=seed)
-        preset.compile(model, jit_compile=jit_compile)
-    if lr is not None:
-        _set_learning_rate(model, lr)
-    batch_size = batch_size or preset.batch_size
-    # with --steps-per-epoch, one endless stream whose batches depend only on (seed, position),
-    # so a resumed run continues it exactly (a finite dataset would restart its pass)
-    ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
-                   drop_remainder=True, limit=limit, repeat=steps_per_epoch is not None)
-    from gankit.metrics.summary import SCORED_DATASETS
 
-    alarm = callbacks.TrainingAlarms(
-        classifier=dataset if dataset in SCORED_DATASETS else None, seed=seed,
-        report=lambda line: _progress(f"warning: {line}"))
-    started = time.perf_counter()
-    if start_epoch < epochs:
-        _progress(f"training {preset_name} on {dataset} for epochs {start_epoch + 1}..{epochs} "
-                  f"(batch {batch_size}); output in {out}")
-        try:
-            model.fit(ds, epochs=epochs, initial_epoch=start_epoch,
-                      steps_per_epoch=steps_per_epoch, verbose=0, shuffle=False, callbacks=[
-                          callbacks.SampleGrid(out / "samples", rows=10, cols=10, seed=seed),
-                          callbacks.ProgressGif(out / "progress.gif", frames_from=out / "samples"),
-                          callbacks.LossCurve(out / "losses.png"),
-                          GANCheckpoint(ckpt_dir, keep=keep),
-                          *([alarm] if alarms else []),
-                          _EpochPrinter(epochs),
-                      ])
-        except TrainingDivergedError as e:
-            raise CLIError(_diverged_line(e, ckpt_dir), code=1) from None
-    else:
-        _progress(f"{out} already holds {start_epoch} epochs; nothing to train")
-    bad = nonfinite_variables(model, limit=1)
-    if bad:  # the guard stops such a run first; never score or record a diverged model
-        raise CLIError(f"the model holds non-finite weights ({bad[0]}); metrics.json not written; "
-                       f"resume from an earlier checkpoint in {ckpt_dir} with a lower --lr", code=1)
-    minutes = (time.perf_counter() - started) / 60
-    result = {"model": preset_name, "dataset": dataset, "epochs": epochs,
-              "train_minutes_this_run": round(minutes, 2),
-              "alarms": [a["message"] for a in alarm.alarms]}
-    if dataset in SCORED_DATASETS and evaluate_n:
-        from gankit.metrics.summary import evaluate_generator
-
-        result.update(evaluate_generator(model, dataset, n=evaluate_n, seed=seed))
-    _json_dump(result, out / "metrics.json")
-    return result
+def train_cyclegan_run(preset_name, epochs, out, batch_size=None, seed=0, limit=None,
+                       steps_per_epoch=None, jit_compile=True, keep=3, **cyclegan_options):
+    """``train_run`` for a CycleGAN preset (``data_a``, ``data_b``, ``image_size``,
+    ``g_filters``, ``d_filters``, ``residual_blocks``)."""
+    return train_run(preset_name, None, epochs, out, batch_size, seed, limit, steps_per_epoch,
+                     jit_compile, keep, **cyclegan_options)
 
 
 def cmd_train(args):
     from gankit.presets import CYCLEGAN_PRESETS
+    from gankit.training import CYCLEGAN_ONLY
 
+    result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size,
+                       args.seed, args.limit, args.steps_per_epoch, not args.no_jit, args.keep,
+                       args.evaluate_n, lr=args.lr, alarms=not args.no_alarms,
+                       **{option: getattr(args, option) for option in CYCLEGAN_ONLY})
     if args.model in CYCLEGAN_PRESETS:
-        result = train_cyclegan_run(
-            args.model, args.epochs, args.out, args.batch_size, args.seed, args.limit,
-            args.steps_per_epoch, not args.no_jit, args.keep, data_a=args.data_a,
-            data_b=args.data_b, image_size=args.image_size, g_filters=args.g_filters,
-            d_filters=args.d_filters, residual_blocks=args.residual_blocks)
         _progress(f"summary: {result['model']} on {result['dataset']}, {result['epochs']} epochs; "
                   f"panels in {result['panels']}")
-        return 0
-    for option in ("data_a", "data_b", "image_size", "g_filters", "d_filters", "residual_blocks"):
-        if getattr(args, option) is not None:
-            raise CLIError(f"--{option.replace('_', '-')} is for the CycleGAN presets "
-                           f"({', '.join(CYCLEGAN_PRESETS)}), not {args.model}")
-    result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size, args.seed,
-                       args.limit, args.steps_per_epoch, not args.no_jit, args.keep, args.evaluate_n,
-                       lr=args.lr, alarms=not args.no_alarms)
-    _progress(_summary_line(result))
+    else:
+        _progress(_summary_line(result))
     return 0
 
 
@@ -282,74 +197,6 @@ def _summary_line(result):
     if "classes_covered" in result:
         parts.append(f"{result['classes_covered']}/10 classes")
     return "summary: " + ", ".join(parts)
-
-
-# ----------------------------------------------------------------------------- train CycleGAN
-def _not_found_line(error):
-    """A DatasetNotFoundError's multi-line message as one line listing where gankit looked."""
-    lines = [line.strip() for line in str(error).splitlines()]
-    places = [line[2:] for line in lines if line.startswith("- ")]
-    return f"{lines[0].split('. Looked in')[0]}; looked in: {'; '.join(places)}"
-
-
-def train_cyclegan_run(preset_name, epochs, out, batch_size=None, seed=0, limit=None,
-                       steps_per_epoch=None, jit_compile=True, keep=3, data_a=None, data_b=None,
-                       image_size=None, g_filters=None, d_filters=None, residual_blocks=None):
-    """Trains a CycleGAN preset with translation panels, a loss curve and checkpoints in ``out``.
-
-    Resumes from ``out/checkpoints`` when it holds a checkpoint. Writes
-    ``out/panels/panel_epoch_*.png`` (original / translated / recovered / identity rows of fixed
-    images of both domains), ``out/losses.png`` and ``out/metrics.json``; returns that dict.
-    """
-    from pathlib import Path
-
-    from gankit import callbacks, data, presets
-    from gankit.callbacks import GANCheckpoint
-    from gankit.callbacks.panels import TranslationPanel
-
-    preset = presets.get(preset_name)
-    try:
-        domains = preset.load_domains(data_a, data_b, image_size, limit, seed)
-    except data.DatasetNotFoundError as e:
-        raise CLIError(_not_found_line(e) + "; or pass --model cyclegan-folder --data-a DIR "
-                       "--data-b DIR") from None
-    out = Path(out)
-    ckpt_dir = out / "checkpoints"
-    start_epoch = 0
-    if GANCheckpoint.latest(ckpt_dir):
-        model, start_epoch = callbacks.resume(ckpt_dir)
-        _progress(f"resuming {preset_name} from {ckpt_dir} at epoch {start_epoch}")
-        if (tuple(model.image_shape_a), tuple(model.image_shape_b)) != (domains.shape_a,
-                                                                          domains.shape_b):
-            raise CLIError(f"{ckpt_dir} holds a CycleGAN for images {model.image_shape_a} <-> "
-                           f"{model.image_shape_b}, the data is {domains.shape_a} <-> "
-                           f"{domains.shape_b}; use another --out or the same --image-size")
-    else:
-        model = preset.build(domains.shape_a, domains.shape_b, seed=seed, g_filters=g_filters,
-                             d_filters=d_filters, residual_blocks=residual_blocks)
-        preset.compile(model, jit_compile=jit_compile)
-    batch_size = batch_size or preset.batch_size
-    pairs = data.unpaired(domains.train_a, domains.train_b, batch_size=batch_size, seed=seed,
-                          balance=preset.balance)
-    started = time.perf_counter()
-    if start_epoch < epochs:
-        _progress(f"training {preset_name} on {domains.description} for epochs "
-                  f"{start_epoch + 1}..{epochs} (batch {batch_size}); output in {out}")
-        model.fit(pairs, epochs=epochs, initial_epoch=start_epoch,
-                  steps_per_epoch=steps_per_epoch, verbose=0, callbacks=[
-                      TranslationPanel(out / "panels", domains.test_a, domains.test_b,
-                                       names=domains.names),
-                      callbacks.LossCurve(out / "losses.png"),
-                      GANCheckpoint(ckpt_dir, keep=keep),
-                      _EpochPrinter(epochs),
-                  ])
-    else:
-        _progress(f"{out} already holds {start_epoch} epochs; nothing to train")
-    result = {"model": preset_name, "dataset": domains.description, "epochs": epochs,
-              "train_minutes_this_run": round((time.perf_counter() - started) / 60, 2),
-              "panels": str(out / "panels")}
-    _json_dump(result, out / "metrics.json")
-    return result
 
 
 # ----------------------------------------------------------------------------- sample

@@ -22,10 +22,12 @@ cells.shape, layout["labels"]  # ((100, 28, 28, 1), [0, 1, ..., 9])
 
 import json
 import os
-import tempfile
 
 import numpy as np
 from PIL import Image, PngImagePlugin
+
+from gankit.checks import check_int
+from gankit.files import atomic_open
 
 # Name of the PNG text chunk holding the layout; bump FORMAT_VERSION if its meaning changes.
 LAYOUT_KEY = "gankit.layout"
@@ -111,12 +113,6 @@ def to_float(images):
     return x.astype(np.float32) / 127.5 - 1.0
 
 
-def _check_int(name, value, minimum):
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"`{name}` must be an integer >= {minimum}, got {value!r}.")
-    return int(value)
-
-
 def _check_pad_value(pad_value):
     if isinstance(pad_value, bool) or not isinstance(pad_value, (int, np.integer)) or not (
             0 <= pad_value <= 255):
@@ -167,9 +163,9 @@ def make_grid(images, rows, cols, padding=2, pad_value=255):
     >>> make_grid(np.zeros((6, 28, 28, 1), "uint8"), rows=2, cols=3).shape
     (62, 92, 1)
     """
-    rows = _check_int("rows", rows, 1)
-    cols = _check_int("cols", cols, 1)
-    padding = _check_int("padding", padding, 0)
+    rows = check_int("rows", rows)
+    cols = check_int("cols", cols)
+    padding = check_int("padding", padding, minimum=0)
     pad_value = _check_pad_value(pad_value)
     x = _as_nhwc_uint8(images)
     n, h, w, c = x.shape
@@ -291,21 +287,8 @@ def save_grid(images, path, rows, cols, labels=None, seed=None, model=None, epoc
     info.add_text(LAYOUT_KEY, json.dumps(layout, sort_keys=True))
     picture = Image.fromarray(grid[..., 0] if grid.shape[-1] == 1 else grid,
                               mode="L" if grid.shape[-1] == 1 else "RGB")
-    folder = os.path.dirname(os.path.abspath(fspath))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".grid-", suffix=".png.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            picture.save(f, format="PNG", pnginfo=info)
-        # mkstemp creates 0600 files; a grid is an ordinary file (0666 less the umask)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, fspath)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    with atomic_open(fspath, "wb") as f:
+        picture.save(f, format="PNG", pnginfo=info)
     return path
 
 
@@ -363,7 +346,7 @@ def _pixels(picture, channels):
     else:
         arr = np.asarray(picture.convert("RGB"))
     if channels is not None:
-        channels = _check_int("channels", channels, 1)
+        channels = check_int("channels", channels)
         if channels not in (1, 3):
             raise ValueError(f"`channels` must be 1 or 3, got {channels}.")
         if channels == 3 and arr.shape[-1] == 1:
@@ -668,7 +651,7 @@ def _pair(name, value):
     pair = (value, value) if isinstance(value, (int, np.integer)) else value
     if not isinstance(pair, (tuple, list)) or len(pair) != 2:
         raise ValueError(f"`{name}` must be an int or (height, width), got {value!r}.")
-    return (_check_int(name, pair[0], 1), _check_int(name, pair[1], 1))
+    return (check_int(name, pair[0]), check_int(name, pair[1]))
 
 
 def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=None,
@@ -734,9 +717,9 @@ def read_grid(path, rows=None, cols=None, padding=None, border=None, channels=No
     digits = cells.reshape(10, 10, 28, 28, 1)   # [row, column]
     ```
     """
-    rows = None if rows is None else _check_int("rows", rows, 1)
-    cols = None if cols is None else _check_int("cols", cols, 1)
-    padding = None if padding is None else _check_int("padding", padding, 0)
+    rows = check_int("rows", rows, none=True)
+    cols = check_int("cols", cols, none=True)
+    padding = check_int("padding", padding, minimum=0, none=True)
     if border is not None and not isinstance(border, (bool, np.bool_)):
         raise ValueError(f"`border` must be True, False or None, got {border!r}.")
     cell_size = _pair("cell_size", cell_size)

@@ -22,6 +22,7 @@ import keras
 import numpy as np
 
 from gankit import models, nets
+from gankit.images import to_float
 from gankit.nets.lsgan import conv_lsgan_discriminator, noise_image_generator
 from gankit.nets.projection import compact_cgan_generator, projection_discriminator
 
@@ -237,7 +238,7 @@ def _cyclegan_compile():
 
 
 def _float_images(images):
-    return np.asarray(images, "float32") / 127.5 - 1.0
+    return to_float(images)
 
 
 def _digits_domains(data_a, data_b, image_size, limit, seed):

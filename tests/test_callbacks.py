@@ -94,6 +94,20 @@ def test_sample_grid_conditional_rows_are_classes(tmp_path):
     np.testing.assert_array_equal(images.read_grid(again)[0], cells)
 
 
+@pytest.mark.parametrize("conditional", [False, True])
+def test_sample_grid_shows_the_images_of_generate_with_the_same_seed(tmp_path, conditional):
+    gan = _gan(conditional=conditional, num_classes=3)
+    path = callbacks.SampleGrid(tmp_path, rows=3, cols=4, seed=5)
+    path.set_model(gan)
+    cells, layout = images.read_grid(path.write(1))
+    if conditional:
+        assert layout["labels"] == [0, 1, 2]
+        expected = gan.generate(np.repeat(np.arange(3), 4), seed=5)
+    else:
+        expected = gan.generate(12, seed=5)
+    np.testing.assert_array_equal(cells, images.to_uint8(expected))
+
+
 def test_sample_grid_every_and_bad_arguments(tmp_path):
     gan = _gan()
     gan.fit(_data(n=16), epochs=4, verbose=0,

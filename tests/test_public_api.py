@@ -28,8 +28,11 @@ PACKAGE_DIR = ROOT / "gankit"
 DOCS = ["README.md", "DEVELOPERS.md", "assets/README.md", *sorted(
     str(p.relative_to(ROOT)) for p in (ROOT / "docs").rglob("*.md"))]
 
-# `gankit.a.b` (not after `-m `: `python -m gankit.grading.calibration` runs a module by path).
-REFERENCE = re.compile(r"(?<!-m )\bgankit(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+# `gankit.a.b` (not after `-m `: `python -m gankit.grading.calibration` runs a module by path;
+# not after `from `/`import `: an import statement reaches a module by import, see IMPORT).
+REFERENCE = re.compile(r"(?<!-m )(?<!from )(?<!import )\bgankit(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+# `from gankit.a import b, c` in docs and docstring examples.
+IMPORT = re.compile(r"\bfrom (gankit(?:\.[A-Za-z_][A-Za-z0-9_]*)*) import ([A-Za-z_][\w ,]*)")
 # `gankit/nets/dcgan.py`, `gankit/metrics/` (not inside another path: `share/gankit/assets`).
 SOURCE_PATH = re.compile(r"(?<![\w/.-])gankit/[A-Za-z0-9_/]*[A-Za-z0-9_]+(?:\.py)?\b/?")
 # Strings that look like references but are not Python names.
@@ -215,6 +218,22 @@ def test_every_documented_reference_resolves():
     unresolved = unresolved_in_fresh_process(found)
     report = [f"{source}: {dotted}" for dotted in sorted(unresolved) for source in found[dotted]]
     assert not report, "unresolved references (after `import gankit`):\n" + "\n".join(report)
+
+
+def test_every_documented_import_statement_works():
+    problems = []
+    for source, text in _texts().items():
+        for module_name, names in IMPORT.findall(text):
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError as e:
+                problems.append(f"{source}: from {module_name} import ... ({e})")
+                continue
+            for name in filter(None, (n.strip() for n in names.split(","))):
+                name = name.split(" as ")[0].strip()
+                if not hasattr(module, name) and not _is_module(f"{module_name}.{name}"):
+                    problems.append(f"{source}: from {module_name} import {name}")
+    assert not problems, "documented imports that fail:\n" + "\n".join(problems)
 
 
 def test_every_documented_source_path_exists():

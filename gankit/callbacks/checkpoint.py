@@ -14,18 +14,11 @@ from gankit.callbacks.guard import (
     nonfinite_variables,
     refuse_nonfinite,
 )
+from gankit.checks import check_int
+from gankit.files import atomic_path, atomic_write_json
 
 _CKPT = re.compile(r"^ckpt_epoch_(\d+)\.keras$")
 LATEST = "latest.json"
-
-
-def _atomic_json(obj, path):
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "w") as f:
-        json.dump(obj, f, indent=1)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 def _checkpoints(directory):
@@ -73,10 +66,7 @@ class GANCheckpoint(keras.callbacks.Callback):
 
     def __init__(self, directory, keep=3, every=1, save_on_train_end=True):
         super().__init__()
-        if keep is not None and (isinstance(keep, bool) or not isinstance(keep, int) or keep < 1):
-            raise ValueError(f"`keep` must be a positive integer or None, got {keep!r}.")
-        if isinstance(every, bool) or not isinstance(every, int) or every < 1:
-            raise ValueError(f"`every` must be a positive integer, got {every!r}.")
+        keep, every = check_int("keep", keep, none=True), check_int("every", every)
         self.directory = os.fspath(directory)
         self.keep, self.every = keep, every
         self.save_on_train_end = save_on_train_end
@@ -97,16 +87,10 @@ class GANCheckpoint(keras.callbacks.Callback):
         """
         path = self.path_for(epoch)
         refuse_nonfinite(self.model, f"checkpoint {path}", optimizers=True)
-        os.makedirs(self.directory, exist_ok=True)
-        tmp = os.path.join(self.directory, f".tmp-{os.getpid()}-{os.path.basename(path)}")
-        try:
+        with atomic_path(path, suffix=".keras") as tmp:
             self.model.save(tmp)
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-        _atomic_json({"epoch": int(epoch), "path": os.path.basename(path)},
-                     os.path.join(self.directory, LATEST))
+        atomic_write_json(os.path.join(self.directory, LATEST),
+                          {"epoch": int(epoch), "path": os.path.basename(path)}, indent=1)
         self._last_saved = int(epoch)
         self._prune(int(epoch))
         return path

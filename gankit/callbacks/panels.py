@@ -13,6 +13,7 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
+from gankit.images import to_float, to_uint8
 
 __all__ = ["translation_panel", "panel_rows", "TranslationPanel"]
 
@@ -20,8 +21,7 @@ _LABEL_WIDTH = 96
 
 
 def _to_rgb_uint8(images):
-    images = np.asarray(images, dtype="float32")
-    out = np.clip(np.round((images + 1.0) * 127.5), 0, 255).astype("uint8")
+    out = to_uint8(np.asarray(images, dtype="float32"))
     if out.shape[-1] == 1:
         out = np.repeat(out, 3, axis=-1)
     return out
@@ -39,9 +39,7 @@ def _check_images(model, images, direction, what):
             f"translation_panel: {what} must be a non-empty batch of shape "
             f"(n, *{tuple(expected)}), got {images.shape}."
         )
-    if images.dtype == np.uint8:
-        images = images.astype("float32") / 127.5 - 1.0
-    return images.astype("float32")
+    return to_float(images)
 
 
 def panel_rows(model, images_a, images_b, names=("A", "B")):

@@ -10,6 +10,8 @@ import keras
 import numpy as np
 from PIL import Image
 
+from gankit.files import atomic_path, atomic_write_json
+
 
 def make_gif(directory, path=None, pattern="epoch_*.png", duration=200, last_duration=1000,
              loop=0):
@@ -52,11 +54,9 @@ def make_gif(directory, path=None, pattern="epoch_*.png", duration=200, last_dur
         raise ValueError(f"Frames in {directory!r} have different sizes {sorted(sizes)}.")
     durations = [int(duration)] * len(frames)
     durations[-1] = max(int(duration), int(last_duration))
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-    tmp = path + ".tmp"
-    frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
-                   duration=durations, loop=int(loop))
-    os.replace(tmp, path)
+    with atomic_path(path) as tmp:
+        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
+                       duration=durations, loop=int(loop))
     return path
 
 
@@ -191,11 +191,7 @@ class LossCurve(keras.callbacks.Callback):
 
     def save(self):
         """Writes the JSON history and redraws the PNG now."""
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
-        tmp = self.json_path + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(self.history, f, indent=1)
-        os.replace(tmp, self.json_path)
+        atomic_write_json(self.json_path, self.history, indent=1)
         self._plot()
 
     def _plot(self):
@@ -223,6 +219,5 @@ class LossCurve(keras.callbacks.Callback):
                 axis.legend(fontsize="small")
             axis.grid(alpha=0.3)
         figure.tight_layout()
-        tmp = self.path + ".tmp"
-        figure.savefig(tmp, format="png")
-        os.replace(tmp, self.path)
+        with atomic_path(self.path) as tmp:
+            figure.savefig(tmp, format="png")

@@ -1,7 +1,6 @@
 """`SampleGrid`: a grid of samples from the same noise after every epoch."""
 
 import inspect
-import json
 import os
 import warnings
 
@@ -9,7 +8,10 @@ import keras
 import numpy as np
 
 from gankit import images
+from gankit.batches import predict_in_batches
 from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
+from gankit.checks import check_int
+from gankit.files import atomic_write_json
 
 
 def latent_dim_of(model):
@@ -43,6 +45,10 @@ def latent_dim_of(model):
 def fixed_noise(n, latent_dim, seed=0):
     """Standard normal noise drawn with numpy, identical for the same `seed` on any machine.
 
+    The same noise as `model.generate(n, seed=seed)` draws
+    (`numpy.random.default_rng(seed).standard_normal((n, latent_dim))`), so a `SampleGrid` of
+    seed `s` shows the images of `model.generate(..., seed=s)`.
+
     Args:
         n: number of vectors.
         latent_dim: size of each vector.
@@ -51,7 +57,7 @@ def fixed_noise(n, latent_dim, seed=0):
     Returns:
         float32 array shaped (n, latent_dim).
     """
-    return np.random.RandomState(seed).standard_normal((n, latent_dim)).astype("float32")
+    return np.random.default_rng(seed).standard_normal((n, latent_dim)).astype("float32")
 
 
 def generate_from_noise(model, noise, labels=None, batch_size=256):
@@ -76,23 +82,23 @@ def generate_from_noise(model, noise, labels=None, batch_size=256):
         out = generate(np.asarray(labels) if conditional else None, noise=noise,
                        batch_size=batch_size)
         return np.asarray(out, dtype="float32")
-    out = []
-    for start in range(0, len(noise), batch_size):
-        z = noise[start:start + batch_size]
-        if labels is None:
-            inputs = z
-        else:
-            one_hot = np.eye(model.num_classes, dtype="float32")[labels[start:start + batch_size]]
-            inputs = [z, one_hot]
-        out.append(keras.ops.convert_to_numpy(model.generator(inputs, training=False)))
-    return np.concatenate(out).astype("float32")
+    if labels is None:
+        out = predict_in_batches(lambda z: model.generator(z, training=False), noise,
+                                 batch_size=batch_size)
+    else:
+        one_hot = np.eye(model.num_classes, dtype="float32")[np.asarray(labels)]
+        out = predict_in_batches(lambda z, y: model.generator([z, y], training=False), noise,
+                                 one_hot, batch_size=batch_size)
+    return out.astype("float32")
 
 
 class SampleGrid(keras.callbacks.Callback):
     """Writes `directory/epoch_0001.png` (+ `.json`) from the same noise every `every` epochs.
 
-    The noise batch is drawn once, with numpy's `RandomState(seed)`, so cell `i` shows the same
-    latent vector at every epoch and a run's grids can be compared or animated (`ProgressGif`).
+    The noise batch is drawn once, with numpy's `default_rng(seed)` as
+    `model.generate(..., seed=seed)` draws it, so the grid shows the images of
+    `model.generate(..., seed=seed)`, cell `i` shows the same latent vector at every epoch and
+    a run's grids can be compared or animated (`ProgressGif`).
     For conditional models (`model.num_classes` set) row `r` shows class `r % num_classes`.
     The generator runs with `training=False`. Each PNG is written with `gankit.images.save_grid`,
     so its layout (rows, cols, cell size, padding, labels, seed, epoch, model class) is embedded
@@ -117,11 +123,9 @@ class SampleGrid(keras.callbacks.Callback):
 
     def __init__(self, directory, rows=10, cols=10, seed=0, every=1, padding=2, pad_value=255):
         super().__init__()
-        for name, value in (("rows", rows), ("cols", cols), ("every", every)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
         self.directory = os.fspath(directory)
-        self.rows, self.cols, self.seed, self.every = int(rows), int(cols), int(seed), int(every)
+        self.rows, self.cols = check_int("rows", rows), check_int("cols", cols)
+        self.seed, self.every = int(seed), check_int("every", every)
         self.padding, self.pad_value = padding, pad_value
         self.noise = None
         self.labels = None
@@ -163,11 +167,7 @@ class SampleGrid(keras.callbacks.Callback):
                          model=self.model, epoch=int(epoch), padding=self.padding,
                          pad_value=self.pad_value)
         layout = images.read_layout(path)
-        sidecar = path[:-4] + ".json"
-        tmp = sidecar + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(layout, f, indent=1, sort_keys=True)
-        os.replace(tmp, sidecar)
+        atomic_write_json(path[:-4] + ".json", layout, indent=1, sort_keys=True)
         self.written.append(path)
         return path
 

@@ -122,13 +122,10 @@ def read_svhn_mat(path):
 
 def save_npz(path, images, labels):
     """Writes ``images``/``labels`` to ``path`` atomically (temp file then rename)."""
-    import os
+    from gankit.files import atomic_open
 
-    path = str(path)
-    tmp = f"{path}.tmp-{os.getpid()}"
-    with open(tmp, "wb") as f:
+    with atomic_open(path, "wb") as f:
         np.savez(f, images=images, labels=labels)
-    os.replace(tmp, path)
 
 
 def load_npz(path):

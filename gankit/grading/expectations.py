@@ -2,6 +2,8 @@
 
 import dataclasses
 
+from gankit.checks import check_int
+
 # Datasets a grid can be graded against: the pretrained LeNet used and its cell size.
 DATASETS = {
     "mnist": {"cell_size": (28, 28), "num_classes": 10},
@@ -177,11 +179,7 @@ class Expectation:
             raise ValueError(f"Unknown dataset {self.dataset!r} to grade against; choose one of "
                              f"{sorted(DATASETS)}.")
         for name in ("rows", "cols"):
-            value = getattr(self, name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)
-                                      or value < 1):
-                raise ValueError(f"Expectation.{name} must be a positive integer or None, got "
-                                 f"{value!r}.")
+            check_int(f"Expectation.{name}", getattr(self, name), none=True)
         if self.conditional is not None and not isinstance(self.conditional, bool):
             raise ValueError(f"Expectation.conditional must be True, False or None (decide from "
                              f"the grid's embedded labels), got {self.conditional!r}.")

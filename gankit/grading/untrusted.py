@@ -24,8 +24,7 @@ import struct
 import warnings
 import zipfile
 
-import numpy as np
-
+from gankit.checks import check_int
 from gankit.grading.errors import SubmissionError
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -82,9 +81,7 @@ class Limits:
 
     def __post_init__(self):
         for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"Limits.{field.name} must be a positive integer, got {value!r}.")
+            check_int(f"Limits.{field.name}", getattr(self, field.name))
 
 
 def as_limits(limits):

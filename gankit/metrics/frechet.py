@@ -14,6 +14,8 @@ import keras
 import numpy as np
 
 from gankit import classifier as _clf
+from gankit.batches import predict_in_batches
+from gankit.files import atomic_open
 from gankit.metrics.scores import default_classifier
 
 INCEPTION_WEIGHTS_FILE = "inception_v3_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -207,10 +209,8 @@ def reference_statistics(name="mnist", split="test", classifier=None, cache=True
     images, _ = data.load_arrays(name, split)
     stats = statistics(images, model)
     if cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + f".{os.getpid()}.tmp.npz")
-        np.savez(tmp, mu=stats["mu"], sigma=stats["sigma"], n=stats["n"])
-        os.replace(tmp, path)
+        with atomic_open(path, "wb") as f:
+            np.savez(f, mu=stats["mu"], sigma=stats["sigma"], n=stats["n"])
     return stats
 
 
@@ -295,14 +295,14 @@ def inception_features(images, weights=None, image_size=299, batch_size=32, mode
     model = model or inception_feature_extractor(weights, image_size)
     size = tuple(model.input_shape[1:3])
     x = _clf.prepare_images(images, channels=3)
-    out = []
-    for i in range(0, len(x), int(batch_size)):
-        batch = x[i : i + int(batch_size)]
+
+    def features(batch):
         if tuple(batch.shape[1:3]) != size:
             batch = keras.ops.image.resize(batch, size, interpolation="bilinear")
         # InceptionV3 expects inputs scaled to [-1, 1], which is gankit's image range.
-        out.append(np.asarray(model(batch, training=False)))
-    return np.concatenate(out, axis=0).astype(np.float64)
+        return model(batch, training=False)
+
+    return predict_in_batches(features, x, batch_size=batch_size).astype(np.float64)
 
 
 def frechet_inception_distance(real, fake, weights=None, image_size=299, batch_size=32,

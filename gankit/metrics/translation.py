@@ -29,6 +29,7 @@ import keras
 import numpy as np
 
 from gankit import classifier as _clf
+from gankit.images import to_float
 from gankit.metrics.frechet import frechet_distance
 from gankit.metrics.scores import conditional_accuracy, default_classifier
 
@@ -250,9 +251,7 @@ def translation_frechet_table(
                 f"translation_frechet_table: the {name} images must be a batch (n, h, w, c) "
                 f"with n >= 2, got shape {images.shape}."
             )
-        if images.dtype == np.uint8:
-            images = images.astype("float32") / 127.5 - 1.0
-        images = images.astype("float32")
+        images = to_float(images)
         fake = model.translate(images, direction=forward, batch_size=batch_size)
         recovered = model.translate(fake, direction=backward, batch_size=batch_size)
         row = {

@@ -1,0 +1,280 @@
+"""A whole training run of a preset, as `gankit train` does it: `train(preset, out, epochs=...)`.
+
+One call builds (or resumes) the preset's model, trains it with the run's callbacks and writes
+everything into the run folder `out`:
+
+- GAN presets: `samples/epoch_*.png` (a 10x10 grid per epoch, layout embedded), `progress.gif`,
+  `losses.png`, `checkpoints/` and `metrics.json` (scores on the dataset's pretrained LeNet,
+  and any training alarm).
+- CycleGAN presets (`cyclegan-*`): `panels/panel_epoch_*.png` (original, translated,
+  recovered and identity rows), `losses.png`, `checkpoints/` and `metrics.json`.
+
+Calling it again with the same `out` resumes from the newest loadable checkpoint. Training
+stops at the first NaN/inf loss or weight with a `TrainingDivergedError`; nothing is written
+from the bad weights and the last good checkpoint is kept.
+
+Example:
+
+```python
+import gankit.training
+
+metrics = gankit.training.train("fast-cgan", "runs/x", epochs=3)
+metrics["conditional_accuracy"]
+```
+"""
+
+import time
+from pathlib import Path
+
+from gankit.callbacks.guard import TrainingDivergedError
+from gankit.files import atomic_write_json
+
+__all__ = ["train", "NonFiniteWeightsError"]
+
+CYCLEGAN_ONLY = ("data_a", "data_b", "image_size", "g_filters", "d_filters", "residual_blocks")
+
+
+class NonFiniteWeightsError(TrainingDivergedError):
+    """The model holds NaN/inf weights after `fit` returned (a run without `DivergenceGuard`).
+
+    A `TrainingDivergedError`; `train` raises it instead of scoring or recording the model.
+    """
+
+
+def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit=None,
+          steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None, alarms=True,
+          data_a=None, data_b=None, image_size=None, g_filters=None, d_filters=None,
+          residual_blocks=None, progress=print):
+    """Trains a preset into the run folder `out` (resuming it) and returns its metrics.
+
+    Exactly what `gankit train --model PRESET --out OUT ...` does, minus the printing of the
+    summary line; each keyword is the command's option of the same name.
+
+    Args:
+        preset: name of a preset in `gankit.presets` (e.g. `"fast-cgan"`, `"cyclegan-folder"`).
+        out: run folder (str or path); resumed when `out/checkpoints` holds a checkpoint.
+        epochs: train until this epoch (a resumed run counts the epochs already done).
+        dataset: GAN presets: the dataset (default: the preset's).
+        batch_size: images per training step (default: the preset's).
+        seed: seed of the weights, the noise, the data order and the sample grids.
+        limit: use only the first `limit` training images (CycleGAN: per domain).
+        steps_per_epoch: training steps per epoch (default: one pass over the data).
+        jit_compile: compile the training step with XLA.
+        keep: checkpoints to keep.
+        evaluate_n: GAN presets: samples scored for `metrics.json` (0: skip).
+        lr: learning rate of both optimizers (default: the preset's; on a resumed run it
+            replaces the checkpoint's, e.g. lower it after a divergence).
+        alarms: GAN presets: warn when the discriminator saturates or the classes collapse.
+        data_a: CycleGAN presets: folder of domain A images (`cyclegan-folder`).
+        data_b: CycleGAN presets: folder of domain B images (`cyclegan-folder`).
+        image_size: CycleGAN presets: side images are cropped to, a multiple of 4.
+        g_filters: CycleGAN presets: generator width.
+        d_filters: CycleGAN presets: discriminator width.
+        residual_blocks: CycleGAN presets: generator residual blocks.
+        progress: called with each progress line (resuming, one line per epoch, warnings);
+            default `print`. Pass `lambda line: None` for a silent run.
+
+    Returns:
+        The dict written to `out/metrics.json`: `model`, `dataset`, `epochs`,
+        `train_minutes_this_run`, and for GAN presets `alarms` plus the scores of
+        `gankit.metrics.summary.evaluate_generator` (when the dataset has a pretrained LeNet
+        and `evaluate_n` > 0), for CycleGAN presets `panels` (the panels' folder).
+
+    Raises:
+        TrainingDivergedError: training produced a NaN/inf loss or weight; its `checkpoint`
+            is the last good checkpoint (None when there is none). `NonFiniteWeightsError`
+            (a subclass) when the weights are found non-finite after `fit`.
+        ValueError: unknown preset, an option the preset does not take, a bad `lr`, or a
+            checkpoint in `out` of another model or image size.
+        FileNotFoundError: the data is not found (a `DatasetNotFoundError` for datasets).
+
+    Example:
+
+    ```python
+    metrics = gankit.training.train("fast-cgan", "runs/x", epochs=3, steps_per_epoch=50)
+    cyclegan = gankit.training.train("cyclegan-folder", "runs/h2z", epochs=2,
+                                     data_a="horses/", data_b="zebras/", image_size=64)
+    ```
+    """
+    from gankit import presets
+
+    chosen = presets.get(preset)  # ValueError for an unknown name
+    if lr is not None and not lr > 0:
+        raise ValueError(f"`lr` must be a positive number, got {lr}")
+    common = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "limit": limit,
+              "steps_per_epoch": steps_per_epoch, "jit_compile": jit_compile, "keep": keep,
+              "lr": lr, "progress": progress}
+    if preset in presets.CYCLEGAN_PRESETS:
+        if dataset is not None:
+            raise ValueError(f"{preset} takes its images from its own datasets or `data_a` and "
+                             f"`data_b`, not `dataset`")
+        return _train_cyclegan(chosen, Path(out), data_a=data_a, data_b=data_b,
+                               image_size=image_size, g_filters=g_filters, d_filters=d_filters,
+                               residual_blocks=residual_blocks, **common)
+    given = {"data_a": data_a, "data_b": data_b, "image_size": image_size,
+             "g_filters": g_filters, "d_filters": d_filters, "residual_blocks": residual_blocks}
+    for name in CYCLEGAN_ONLY:
+        if given[name] is not None:
+            raise ValueError(f"`{name}` is for the CycleGAN presets "
+                             f"({', '.join(presets.CYCLEGAN_PRESETS)}), not {preset}")
+    return _train_gan(chosen, Path(out), dataset=dataset or chosen.dataset,
+                      evaluate_n=evaluate_n, alarms=alarms, **common)
+
+
+def _epoch_printer(epochs, progress):
+    """A Keras callback calling `progress` with one line per epoch (logs, seconds)."""
+    import keras
+
+    class EpochPrinter(keras.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            self.start = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            parts = " ".join(f"{k}={float(v):.4g}" for k, v in (logs or {}).items()
+                             if k != "learning_rate")
+            progress(f"epoch {epoch + 1}/{epochs}: {parts} "
+                     f"({time.perf_counter() - self.start:.0f} s)")
+
+    return EpochPrinter()
+
+
+def _set_learning_rate(model, lr):
+    """Sets both optimizers' learning rate (a fresh or a resumed model)."""
+    for name in ("d_optimizer", "g_optimizer"):
+        optimizer = getattr(model, name, None)
+        if optimizer is not None:
+            optimizer.learning_rate = float(lr)
+
+
+def _check_same_architecture(model, preset, info, ckpt_dir):
+    """ValueError when the checkpoint in `ckpt_dir` is not a model of `preset` on this data."""
+    fresh = preset.build(info.image_shape, info.num_classes)
+    shapes = [tuple(w.shape) for w in model.weights]
+    expected = [tuple(w.shape) for w in fresh.weights]
+    if type(model) is not type(fresh) or shapes != expected:
+        raise ValueError(
+            f"{ckpt_dir} holds a checkpoint of another model ({type(model).__name__} with "
+            f"{len(shapes)} weight tensors) than preset {preset.name!r} on {info.name} "
+            f"({type(fresh).__name__} with {len(expected)}); use another `out`, or the `preset` "
+            "and `dataset` it was trained with")
+
+
+def _resume_or_build(ckpt_dir, progress, name, build, check):
+    """`(model, start_epoch)`: resumed from `ckpt_dir` (then `check(model)`), else `build()`."""
+    from gankit import callbacks
+
+    if callbacks.GANCheckpoint.latest(ckpt_dir):
+        model, start_epoch = callbacks.resume(ckpt_dir,
+                                              on_skip=lambda m: progress(f"warning: {m}"))
+        check(model)
+        progress(f"resuming {name} from {ckpt_dir} at epoch {start_epoch}")
+        return model, start_epoch
+    return build(), 0
+
+
+def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, steps_per_epoch,
+         run_callbacks, progress, **fit_kwargs):
+    """Fits from `start_epoch` to `epochs` with the run's callbacks; returns the minutes spent."""
+    started = time.perf_counter()
+    if start_epoch < epochs:
+        progress(f"training {name} on {description} for epochs {start_epoch + 1}..{epochs} "
+                 f"(batch {batch_size}); output in {out}")
+        model.fit(data, epochs=epochs, initial_epoch=start_epoch,
+                  steps_per_epoch=steps_per_epoch, verbose=0,
+                  callbacks=[*run_callbacks, _epoch_printer(epochs, progress)], **fit_kwargs)
+    else:
+        progress(f"{out} already holds {start_epoch} epochs; nothing to train")
+    return round((time.perf_counter() - started) / 60, 2)
+
+
+def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_per_epoch,
+               jit_compile, keep, evaluate_n, lr, alarms, progress):
+    import keras
+
+    from gankit import callbacks, data
+    from gankit.callbacks import nonfinite_variables
+    from gankit.metrics.summary import SCORED_DATASETS, evaluate_generator
+
+    info = data.info(dataset)
+    ckpt_dir = out / "checkpoints"
+
+    def build():
+        keras.utils.set_random_seed(seed)  # the same seed, the same initial weights
+        model = preset.build(info.image_shape, info.num_classes, seed=seed)
+        preset.compile(model, jit_compile=jit_compile)
+        return model
+
+    model, start_epoch = _resume_or_build(
+        ckpt_dir, progress, preset.name, build,
+        lambda model: _check_same_architecture(model, preset, info, ckpt_dir))
+    if lr is not None:
+        _set_learning_rate(model, lr)
+    batch_size = batch_size or preset.batch_size
+    # with steps_per_epoch, one endless stream whose batches depend only on (seed, position),
+    # so a resumed run continues it exactly (a finite dataset would restart its pass)
+    ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
+                   drop_remainder=True, limit=limit, repeat=steps_per_epoch is not None)
+    alarm = callbacks.TrainingAlarms(
+        classifier=dataset if dataset in SCORED_DATASETS else None, seed=seed,
+        report=lambda line: progress(f"warning: {line}"))
+    minutes = _fit(model, ds, out, preset.name, dataset, start_epoch, epochs, batch_size,
+                   steps_per_epoch, [
+                       callbacks.SampleGrid(out / "samples", rows=10, cols=10, seed=seed),
+                       callbacks.ProgressGif(out / "progress.gif", frames_from=out / "samples"),
+                       callbacks.LossCurve(out / "losses.png"),
+                       callbacks.GANCheckpoint(ckpt_dir, keep=keep),
+                       *([alarm] if alarms else []),
+                   ], progress, shuffle=False)
+    bad = nonfinite_variables(model, limit=1)
+    if bad:  # the guard stops such a run first; never score or record a diverged model
+        raise NonFiniteWeightsError(
+            f"the model holds non-finite weights ({bad[0]}); metrics.json not written; "
+            f"resume from an earlier checkpoint in {ckpt_dir} with a lower `lr`")
+    result = {"model": preset.name, "dataset": dataset, "epochs": epochs,
+              "train_minutes_this_run": minutes,
+              "alarms": [a["message"] for a in alarm.alarms]}
+    if dataset in SCORED_DATASETS and evaluate_n:
+        result.update(evaluate_generator(model, dataset, n=evaluate_n, seed=seed))
+    atomic_write_json(out / "metrics.json", result)
+    return result
+
+
+def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_filters,
+                    residual_blocks, epochs, batch_size, seed, limit, steps_per_epoch,
+                    jit_compile, keep, lr, progress):
+    from gankit import callbacks, data
+    from gankit.callbacks.panels import TranslationPanel
+
+    domains = preset.load_domains(data_a, data_b, image_size, limit, seed)
+    ckpt_dir = out / "checkpoints"
+
+    def build():
+        model = preset.build(domains.shape_a, domains.shape_b, seed=seed, g_filters=g_filters,
+                             d_filters=d_filters, residual_blocks=residual_blocks)
+        preset.compile(model, jit_compile=jit_compile)
+        return model
+
+    def check(model):
+        shapes = (tuple(model.image_shape_a), tuple(model.image_shape_b))
+        if shapes != (domains.shape_a, domains.shape_b):
+            raise ValueError(f"{ckpt_dir} holds a CycleGAN for images {model.image_shape_a} <-> "
+                             f"{model.image_shape_b}, the data is {domains.shape_a} <-> "
+                             f"{domains.shape_b}; use another `out` or the same `image_size`")
+
+    model, start_epoch = _resume_or_build(ckpt_dir, progress, preset.name, build, check)
+    if lr is not None:
+        _set_learning_rate(model, lr)
+    batch_size = batch_size or preset.batch_size
+    pairs = data.unpaired(domains.train_a, domains.train_b, batch_size=batch_size, seed=seed,
+                          balance=preset.balance)
+    minutes = _fit(model, pairs, out, preset.name, domains.description, start_epoch, epochs,
+                   batch_size, steps_per_epoch, [
+                       TranslationPanel(out / "panels", domains.test_a, domains.test_b,
+                                        names=domains.names),
+                       callbacks.LossCurve(out / "losses.png"),
+                       callbacks.GANCheckpoint(ckpt_dir, keep=keep),
+                   ], progress)
+    result = {"model": preset.name, "dataset": domains.description, "epochs": epochs,
+              "train_minutes_this_run": minutes, "panels": str(out / "panels")}
+    atomic_write_json(out / "metrics.json", result)
+    return result
