@@ -44,7 +44,7 @@ def test_gan_history_has_each_key_once_as_epoch_means(tiny_nets, tiny_images, lo
     assert set(history.history) == KEYS
     assert all(len(v) == 2 and np.all(np.isfinite(v)) for v in history.history.values())
     # the epoch log is the mean over the epoch's batches (trackers reset each epoch)
-    assert gan.d_loss_tracker.count.numpy() == 2  # 32 images / 16 = 2 batches per epoch
+    assert gan.trackers["d_loss"].count.numpy() == 2  # 32 images / 16 = 2 batches per epoch
     assert history.history["d_loss"][1] == pytest.approx(batch_logs[-1]["d_loss"], rel=1e-6)
     if loss in ("bce", "minimax"):
         assert 0 < history.history["real_score"][0] < 1  # probabilities
