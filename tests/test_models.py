@@ -159,6 +159,8 @@ def test_construction_and_compile_errors(tiny_nets):
         gan.compile(loss="l1")
     with pytest.raises(ValueError, match="d_optimizer"):
         gan.compile(optimizer="adam")
+    with pytest.raises(TypeError, match="keywords only"):
+        gan.compile(adam(), adam())  # GAN took (d, g) and CycleGAN (g, d): never positional
     with pytest.raises(ValueError, match="critic_steps"):
         WGANGP(*tiny_nets("wgan"), critic_steps=0)
 
