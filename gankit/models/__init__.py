@@ -3,10 +3,13 @@
 * `GAN(generator, discriminator, latent_dim=None)`
 * `ConditionalGAN(generator, discriminator, latent_dim=None, num_classes=None)`
 * `WGANGP(generator, critic, latent_dim=None, num_classes=None, critic_steps=5, gp_weight=10.0)`
+* `CycleGAN(generator_ab, generator_ba, discriminator_a, discriminator_b, lambda_cycle=10.0, ...)`
 
-All share `compile(d_optimizer=..., g_optimizer=..., loss=..., label_smoothing=...)`,
-`generate(n_or_labels, seed=None)`, `interpolate(z0, z1, steps, method=...)` and saving to
-`.keras` with both optimizers and the noise stream (see `gankit.models.base`).
+All are `TwoPlayerModel`s (`gankit.models.two_player`) and share the keyword-only
+`compile(d_optimizer=..., g_optimizer=..., loss=..., label_smoothing=...)` with `gankit.losses`'
+adversarial losses, and saving to `.keras` with both optimizers and every random stream. The GANs
+(`AdversarialModel`, `gankit.models.base`) add `generate(n_or_labels, seed=None)` and
+`interpolate(z0, z1, steps, method=...)`; CycleGAN adds `translate(images, direction)`.
 
 Example:
 
@@ -23,6 +26,7 @@ from gankit.models.conditional_gan import ConditionalGAN
 from gankit.models.cyclegan import CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
+from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 
 __all__ = [
@@ -32,5 +36,6 @@ __all__ = [
     "ConditionalGAN",
     "CycleGAN",
     "ImagePool",
+    "TwoPlayerModel",
     "interpolate_latents",
 ]
