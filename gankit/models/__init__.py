@@ -23,19 +23,20 @@ gan.compile(loss="lsgan")
 
 from gankit.models.base import AdversarialModel, interpolate_latents
 from gankit.models.conditional_gan import ConditionalGAN
-from gankit.models.cyclegan import CycleGAN
+from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 
 __all__ = [
-    "GAN",
-    "WGANGP",
     "AdversarialModel",
+    "CYCLEGAN_LOSSES",
     "ConditionalGAN",
     "CycleGAN",
+    "GAN",
     "ImagePool",
     "TwoPlayerModel",
+    "WGANGP",
     "interpolate_latents",
 ]

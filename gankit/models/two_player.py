@@ -29,6 +29,8 @@ from keras import ops
 from gankit import losses
 from gankit.models.fitting import FitDefaults
 
+__all__ = ["TwoPlayerModel"]
+
 _SEED_KEY = "seed_generator_state_"
 _KERAS_COMPILE_ARGS = ("jit_compile", "run_eagerly", "steps_per_execution", "auto_scale_loss")
 
@@ -49,6 +51,31 @@ class TwoPlayerModel(FitDefaults, keras.Model):
     Args:
         seed: int or None, seed of the model's random streams (kept in the config).
         **kwargs: passed to `keras.Model` (e.g. `name`).
+
+    Example:
+
+    ```python
+    class MyGAN(TwoPlayerModel):  # AdversarialModel and CycleGAN are the full versions
+        log_names = ("d_loss", "g_loss")
+        net_arguments = ("generator", "discriminator")
+
+        def __init__(self, generator, discriminator, seed=None, **kwargs):
+            super().__init__(seed=seed, **kwargs)
+            self.generator, self.discriminator = generator, discriminator
+
+        @property
+        def generator_nets(self):
+            return (self.generator,)
+
+        @property
+        def discriminator_nets(self):
+            return (self.discriminator,)
+
+        def train_step(self, data):
+            ...  # compute d_loss and g_loss, apply self.d_optimizer and self.g_optimizer
+            self.update_trackers({"d_loss": d_loss, "g_loss": g_loss})
+            return self.tracker_results()
+    ```
     """
 
     log_names = ()
@@ -280,6 +307,13 @@ class TwoPlayerModel(FitDefaults, keras.Model):
 
         Returns:
             float32 numpy array of the outputs, in the order of the inputs.
+
+        Example:
+
+        ```python
+        images = model.predict_in_batches(model.generator, [noise, one_hot], 256,
+                                          model.generator.output_shape[1:])
+        ```
         """
         if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
             raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
