@@ -84,6 +84,26 @@ def _input_count(model):
     return len(inputs) if inputs else None
 
 
+def label_count(generator):
+    """Number of classes of a conditional generator: the size of its label input, or None.
+
+    Args:
+        generator: a `keras.Model`; conditional when it takes `[noise, one_hot_labels]`.
+
+    Returns:
+        int, or None for a generator with one input (or no symbolic inputs).
+
+    Example:
+
+    >>> label_count(gankit.nets.cgan_generator(num_classes=10))
+    10
+    """
+    inputs = getattr(generator, "inputs", None)
+    if not inputs or len(inputs) != 2:
+        return None
+    return int(inputs[1].shape[-1])
+
+
 class AdversarialModel(TwoPlayerModel):
     """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
 

@@ -5,8 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit import losses
-from gankit.models.base import AdversarialModel
-from gankit.models.conditional_gan import _infer_num_classes
+from gankit.models.base import AdversarialModel, label_count
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -79,9 +78,8 @@ class WGANGP(AdversarialModel):
         seed=None,
         **kwargs,
     ):
-        inputs = getattr(generator, "inputs", None)
-        if num_classes is None and inputs and len(inputs) == 2:
-            num_classes = _infer_num_classes(generator, None)
+        if num_classes is None:  # conditional exactly when the generator takes labels
+            num_classes = label_count(generator)
         if not isinstance(critic_steps, int) or isinstance(critic_steps, bool) or critic_steps < 1:
             raise ValueError(f"critic_steps must be an int >= 1, got {critic_steps!r}.")
         if float(gp_weight) < 0:
