@@ -12,6 +12,12 @@ single score per image or a patch map) and averages over all elements.
 * `"wasserstein"`: D (the critic) minimises `mean(fake) - mean(real)`, G minimises `-mean(fake)`.
 * `"hinge"`: D minimises `mean(relu(1 - real)) + mean(relu(1 + fake))`, G minimises `-mean(fake)`.
 
+Scale: each loss is written as above and every gankit model logs it unscaled, so `g_loss` of a
+`GAN` and `g_ab_adv` of a `CycleGAN` are the same number for the same logits. The LSGAN losses
+keep Mao et al.'s 1/2 on both players; the CycleGAN paper writes them without it (G:
+`mean((fake - 1)^2)`, D: `mean((real - 1)^2) + mean(fake^2)`, which it then halves), so
+`CycleGAN` weighs its adversarial terms by 2 in what it minimises (see `gankit.models.cyclegan`).
+
 One-sided label smoothing (report 003: real targets 0.9 instead of 1) moves only the real
 target towards the fake one: `1 - s` for the sigmoid losses, `b - s (b - a)` for LSGAN. It has no
 meaning for the Wasserstein and hinge losses, which refuse it.

@@ -7,6 +7,7 @@ import tensorflow as tf
 from PIL import Image
 
 import gankit.data
+from gankit import losses
 from gankit.callbacks.panels import TranslationPanel, translation_panel
 from gankit.callbacks.schedule import LinearDecay, linear_decay_factor
 from gankit.classifier import lenet
@@ -155,6 +156,78 @@ def test_save_load_round_trip_and_exact_resume(tmp_path):
     np.testing.assert_allclose(fresh.translate(x), before, atol=1e-6)
     assert fresh.g_optimizer.iterations.numpy() == 2
     assert np.asarray(fresh.pool_a.seed_generator.state)[1] > 0  # random stream restored
+
+
+def test_optimizers_are_keyword_only_and_the_shared_compile_checks_hold():
+    model = tiny_cyclegan()
+    g_opt, d_opt = keras.optimizers.Adam(), keras.optimizers.Adam()
+    with pytest.raises(TypeError, match="keywords only"):
+        model.compile(g_opt, d_opt)  # once (g, d) here and (d, g) for GAN: never positional
+    with pytest.raises(ValueError, match="d_optimizer"):
+        model.compile(optimizer="adam")
+    with pytest.raises(ValueError, match="metrics"):
+        model.compile(metrics=["mae"])
+    with pytest.raises(ValueError, match="different optimizer objects"):
+        model.compile(d_optimizer=d_opt, g_optimizer=d_opt)
+    with pytest.raises(ValueError, match="Unknown compile arguments"):
+        model.compile(learning_rate=1e-3)
+    assert model.d_optimizer is None  # nothing half-configured by the refused calls
+
+
+def test_adversarial_logs_are_gankit_losses_on_the_same_logits_as_gan():
+    model = compile_adam(tiny_cyclegan(c_a=3, c_b=3, lambda_identity=0.5))
+    a, b = domain_images(4, 3, 1), domain_images(4, 3, 2)
+    logs = model.evaluate(paired_batches(3, 3, n=4, batch=4), return_dict=True, verbose=0)
+    logits_b = model.discriminator_b(model.generator_ab(a, training=False), training=False)
+    logits_a = model.discriminator_a(model.generator_ba(b, training=False), training=False)
+    lsgan = losses.get("lsgan")  # what GAN's compile(loss="lsgan") logs as g_loss
+    assert logs["g_ab_adv"] == pytest.approx(float(lsgan.generator_loss(logits_b)), rel=1e-5)
+    assert logs["g_ba_adv"] == pytest.approx(float(lsgan.generator_loss(logits_a)), rel=1e-5)
+    # gankit's LSGAN D loss is the paper's D loss divided by 2 (d_loss_factor=0.5).
+    real_a = model.discriminator_a(a, training=False)
+    assert logs["d_a_loss"] == pytest.approx(
+        float(lsgan.discriminator_loss(real_a, logits_a)), rel=1e-5
+    )
+
+
+def test_generator_update_follows_the_paper_objective():
+    """SGD step of the generators == lr * gradient of the CycleGAN paper's objective:
+    mean((D(G(x)) - 1)^2) per direction + 10 * cycle L1 + 10 * 0.5 * identity L1."""
+    lr = 0.1
+    model = tiny_cyclegan(c_a=3, c_b=3, lambda_identity=0.5, pool_size=0)
+    model.compile(d_optimizer=keras.optimizers.SGD(lr), g_optimizer=keras.optimizers.SGD(lr),
+                  run_eagerly=True)
+    a, b = domain_images(4, 3, 1), domain_images(4, 3, 2)
+    g_ab, g_ba, d_a, d_b = (model.generator_ab, model.generator_ba,
+                            model.discriminator_a, model.discriminator_b)
+    variables = g_ab.trainable_variables + g_ba.trainable_variables
+    with tf.GradientTape() as tape:
+        fake_b, fake_a = g_ab(a, training=True), g_ba(b, training=True)
+        adversarial = (tf.reduce_mean((d_b(fake_b, training=True) - 1.0) ** 2)
+                       + tf.reduce_mean((d_a(fake_a, training=True) - 1.0) ** 2))
+        cycle = (tf.reduce_mean(tf.abs(g_ba(fake_b, training=True) - a))
+                 + tf.reduce_mean(tf.abs(g_ab(fake_a, training=True) - b)))
+        identity = (tf.reduce_mean(tf.abs(g_ba(a, training=True) - a))
+                    + tf.reduce_mean(tf.abs(g_ab(b, training=True) - b)))
+        paper = adversarial + 10.0 * cycle + 10.0 * 0.5 * identity
+    expected = [v.numpy() - lr * g.numpy() for v, g in zip(variables, tape.gradient(paper, variables))]
+    model.fit(paired_batches(3, 3, n=4, batch=4), epochs=1, verbose=0)
+    for variable, value in zip(variables, expected):
+        np.testing.assert_allclose(variable.numpy(), value, atol=1e-6, err_msg=variable.path)
+
+
+def test_compile_config_round_trips_through_a_keras_file(tmp_path):
+    model = tiny_cyclegan()
+    model.compile(d_optimizer=keras.optimizers.Adam(1e-3, beta_1=0.5),
+                  g_optimizer=keras.optimizers.SGD(0.01), loss="bce", label_smoothing=0.1,
+                  run_eagerly=True, steps_per_execution=2)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.models.load_model(tmp_path / "m.keras")
+    assert loaded.get_compile_config() == model.get_compile_config()
+    assert loaded.adversarial_loss == losses.get("bce") and loaded.label_smoothing == 0.1
+    assert isinstance(loaded.g_optimizer, keras.optimizers.SGD)
+    assert float(loaded.d_optimizer.learning_rate) == pytest.approx(1e-3)
+    assert loaded.run_eagerly and loaded.steps_per_execution == 2
 
 
 # ----------------------------------------------------------------------------- image pool

@@ -44,7 +44,7 @@ def test_gan_history_has_each_key_once_as_epoch_means(tiny_nets, tiny_images, lo
     assert set(history.history) == KEYS
     assert all(len(v) == 2 and np.all(np.isfinite(v)) for v in history.history.values())
     # the epoch log is the mean over the epoch's batches (trackers reset each epoch)
-    assert gan.d_loss_tracker.count.numpy() == 2  # 32 images / 16 = 2 batches per epoch
+    assert gan.trackers["d_loss"].count.numpy() == 2  # 32 images / 16 = 2 batches per epoch
     assert history.history["d_loss"][1] == pytest.approx(batch_logs[-1]["d_loss"], rel=1e-6)
     if loss in ("bce", "minimax"):
         assert 0 < history.history["real_score"][0] < 1  # probabilities
@@ -159,6 +159,8 @@ def test_construction_and_compile_errors(tiny_nets):
         gan.compile(loss="l1")
     with pytest.raises(ValueError, match="d_optimizer"):
         gan.compile(optimizer="adam")
+    with pytest.raises(TypeError, match="keywords only"):
+        gan.compile(adam(), adam())  # GAN took (d, g) and CycleGAN (g, d): never positional
     with pytest.raises(ValueError, match="critic_steps"):
         WGANGP(*tiny_nets("wgan"), critic_steps=0)
 

@@ -38,14 +38,6 @@ SOURCE_PATH = re.compile(r"(?<![\w/.-])gankit/[A-Za-z0-9_/]*[A-Za-z0-9_]+(?:\.py
 # Strings that look like references but are not Python names.
 NOT_PYTHON_NAMES = {"gankit.layout": "the PNG text key of grid layouts, `gankit.images.LAYOUT_KEY`"}
 
-# What gankit/models/* still gets wrong: models/* is being refactored on another branch, which
-# only this branch's import lines may touch (issue 14). Strict: each entry must still occur, so
-# whoever fixes one removes it here.
-LEFT_TO_THE_MODELS_REFACTOR = {
-    "gankit.models.__all__ is not sorted",
-    "gankit.models.cyclegan.CYCLEGAN_LOSSES not in gankit.models.__all__",
-}
-
 
 def _modules():
     """Every module of the package, imported (names like `gankit.nets.dcgan`)."""
@@ -148,13 +140,11 @@ def test_every_all_name_resolves_and_is_sorted_without_duplicates():
             problems.append(f"{name}.__all__ is not sorted")
         if len(set(exported)) != len(exported):
             problems.append(f"{name}.__all__ has duplicates")
-    _assert_only_known_problems(problems)
+    _assert_no_problems(problems)
 
 
-def _assert_only_known_problems(problems):
-    known = LEFT_TO_THE_MODELS_REFACTOR & set(problems)
-    assert not set(problems) - known, "\n".join(sorted(set(problems) - known))
-    return known
+def _assert_no_problems(problems):
+    assert not problems, "\n".join(sorted(set(problems)))
 
 
 def test_package_all_lists_every_public_subpackage_name():
@@ -171,17 +161,7 @@ def test_package_all_lists_every_public_subpackage_name():
             for attr in getattr(submodule, "__all__", []):
                 if attr not in module.__all__:
                     problems.append(f"gankit.{sub}.{info.name}.{attr} not in gankit.{sub}.__all__")
-    _assert_only_known_problems(problems)
-
-
-def test_models_refactor_leftovers_still_occur():
-    problems = []
-    if gankit.models.__all__ != sorted(gankit.models.__all__):
-        problems.append("gankit.models.__all__ is not sorted")
-    if "CYCLEGAN_LOSSES" not in gankit.models.__all__:
-        problems.append("gankit.models.cyclegan.CYCLEGAN_LOSSES not in gankit.models.__all__")
-    fixed = LEFT_TO_THE_MODELS_REFACTOR - set(problems)
-    assert not fixed, f"fixed now, remove from LEFT_TO_THE_MODELS_REFACTOR: {sorted(fixed)}"
+    _assert_no_problems(problems)
 
 
 def test_every_net_builder_is_exported_from_nets():
@@ -281,14 +261,6 @@ def test_saved_layer_config_from_before_the_move_still_loads():
     assert (layer.size, layer.seed) == (4, 3)
 
 
-# Private helpers that gankit/models/* still imports across modules; models/* is being refactored
-# on another branch, so the move is left to the merge (see the issue 14 notes). Strict: once the
-# helper is public this entry must go.
-PRIVATE_IMPORTS_LEFT_TO_THE_MODELS_REFACTOR = {
-    "gankit/models/wgan_gp.py": "imports _infer_num_classes from gankit.models.conditional_gan",
-}
-
-
 def _is_module(name):
     try:
         return importlib.util.find_spec(name) is not None
@@ -296,11 +268,8 @@ def _is_module(name):
         return False
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(path, marks=pytest.mark.xfail(
-        strict=True, reason=PRIVATE_IMPORTS_LEFT_TO_THE_MODELS_REFACTOR[path]))
-    if path in PRIVATE_IMPORTS_LEFT_TO_THE_MODELS_REFACTOR else path
-    for path in sorted(str(p.relative_to(ROOT)) for p in PACKAGE_DIR.rglob("*.py"))])
+@pytest.mark.parametrize(
+    "path", sorted(str(p.relative_to(ROOT)) for p in PACKAGE_DIR.rglob("*.py")))
 def test_no_private_name_imported_from_another_module(path):
     """`from gankit.x import _helper` and `module._helper` across modules hide a public concept."""
     tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))

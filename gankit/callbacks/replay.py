@@ -24,14 +24,6 @@ def _set_optimizer_values(optimizer, values):
         variable.assign(value)
 
 
-# The networks of each player: a GAN's generator and discriminator, or CycleGAN's pairs (both
-# generators share one optimizer, both discriminators the other, so they are replayed together).
-_PLAYER_NETS = (
-    {"generator": ("generator",), "discriminator": ("discriminator",)},
-    {"generator": ("generator_ab", "generator_ba"),
-     "discriminator": ("discriminator_a", "discriminator_b")},
-)
-
 
 def _get_weights(nets):
     """All weights of `nets`, one flat list (the first net's, then the next's)."""
@@ -132,19 +124,19 @@ class HistoricalReplay(keras.callbacks.Callback):
         return list(self._snapshots)
 
     def _players(self):
-        """`{"generator": (nets, optimizer), "discriminator": (nets, optimizer)}`."""
+        """`{"generator": (nets, optimizer), "discriminator": (nets, optimizer)}`.
+
+        The players are the model's (`gankit.models.TwoPlayerModel`): a GAN's generator and
+        discriminator, or CycleGAN's pairs (both generators share one optimizer, both
+        discriminators the other, so they are replayed together).
+        """
         model = self.model
-        for layout in _PLAYER_NETS:
-            nets = {player: tuple(getattr(model, name, None) for name in names)
-                    for player, names in layout.items()}
-            if all(net is not None for group in nets.values() for net in group):
-                return {"generator": (nets["generator"], getattr(model, "g_optimizer", None)),
-                        "discriminator": (nets["discriminator"],
-                                          getattr(model, "d_optimizer", None))}
-        raise ValueError(
-            "HistoricalReplay needs a model with `generator` and `discriminator` (GAN, "
-            "ConditionalGAN, WGANGP) or with `generator_ab`, `generator_ba`, `discriminator_a` "
-            f"and `discriminator_b` (CycleGAN); {type(model).__name__} has neither.")
+        if not hasattr(model, "generator_nets") or not hasattr(model, "discriminator_nets"):
+            raise ValueError(
+                "HistoricalReplay needs a gankit model of two players (GAN, ConditionalGAN, "
+                f"WGANGP or CycleGAN); {type(model).__name__} is not one.")
+        return {"generator": (tuple(model.generator_nets), model.g_optimizer),
+                "discriminator": (tuple(model.discriminator_nets), model.d_optimizer)}
 
     def on_train_begin(self, logs=None):
         self._players()

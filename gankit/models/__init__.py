@@ -3,10 +3,13 @@
 * `GAN(generator, discriminator, latent_dim=None)`
 * `ConditionalGAN(generator, discriminator, latent_dim=None, num_classes=None)`
 * `WGANGP(generator, critic, latent_dim=None, num_classes=None, critic_steps=5, gp_weight=10.0)`
+* `CycleGAN(generator_ab, generator_ba, discriminator_a, discriminator_b, lambda_cycle=10.0, ...)`
 
-All share `compile(d_optimizer=..., g_optimizer=..., loss=..., label_smoothing=...)`,
-`generate(n_or_labels, seed=None)`, `interpolate(z0, z1, steps, method=...)` and saving to
-`.keras` with both optimizers and the noise stream (see `gankit.models.base`).
+All are `TwoPlayerModel`s (`gankit.models.two_player`) and share the keyword-only
+`compile(d_optimizer=..., g_optimizer=..., loss=..., label_smoothing=...)` with `gankit.losses`'
+adversarial losses, and saving to `.keras` with both optimizers and every random stream. The GANs
+(`AdversarialModel`, `gankit.models.base`) add `generate(n_or_labels, seed=None)` and
+`interpolate(z0, z1, steps, method=...)`; CycleGAN adds `translate(images, direction)`.
 
 Example:
 
@@ -20,17 +23,20 @@ gan.compile(loss="lsgan")
 
 from gankit.models.base import AdversarialModel, interpolate_latents
 from gankit.models.conditional_gan import ConditionalGAN
-from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN  # noqa: F401 (lead: add to __all__)
+from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
+from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 
 __all__ = [
-    "GAN",
-    "WGANGP",
     "AdversarialModel",
+    "CYCLEGAN_LOSSES",
     "ConditionalGAN",
     "CycleGAN",
+    "GAN",
     "ImagePool",
+    "TwoPlayerModel",
+    "WGANGP",
     "interpolate_latents",
 ]

@@ -1,4 +1,4 @@
-"""Shared machinery of the GAN models: compile, trackers, train_step, generation, saving.
+"""`AdversarialModel`, the base of the GAN models: net checks, train_step, generation.
 
 `AdversarialModel` is a `keras.Model` holding a generator and a discriminator (or critic). It
 trains with `fit`: each `train_step` does `d_steps` discriminator updates and one generator
@@ -15,20 +15,16 @@ optimizers (config and variables: iterations, moments), the adversarial loss and
 smoothing, and the state of every `SeedGenerator` in the model (the noise stream and the
 Dropout layers' streams; Keras 3 does not save these by itself). So a run resumed with
 `fit(..., initial_epoch=k)` from a checkpoint continues exactly where it stopped, given the same
-data order.
+data order. Compile, trackers and saving are `TwoPlayerModel`'s (`gankit.models.two_player`),
+shared with `CycleGAN`.
 """
-
-import copy
 
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gankit import losses
-from gankit.models.fitting import FitDefaults
-
-_SEED_KEY = "seed_generator_state_"
+from gankit.models.two_player import TwoPlayerModel
 
 
 def interpolate_latents(z0, z1, steps, method="linear"):
@@ -88,8 +84,30 @@ def _input_count(model):
     return len(inputs) if inputs else None
 
 
-class AdversarialModel(FitDefaults, keras.Model):
+def label_count(generator):
+    """Number of classes of a conditional generator: the size of its label input, or None.
+
+    Args:
+        generator: a `keras.Model`; conditional when it takes `[noise, one_hot_labels]`.
+
+    Returns:
+        int, or None for a generator with one input (or no symbolic inputs).
+
+    Example:
+
+    >>> label_count(gankit.nets.cgan_generator(num_classes=10))
+    10
+    """
+    inputs = getattr(generator, "inputs", None)
+    if not inputs or len(inputs) != 2:
+        return None
+    return int(inputs[1].shape[-1])
+
+
+class AdversarialModel(TwoPlayerModel):
     """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
+
+    A `TwoPlayerModel` whose players are one generator and one discriminator (or critic).
 
     Subclasses set `d_steps` (discriminator updates per batch) and may add a term to the
     discriminator loss with `discriminator_penalty`.
@@ -108,14 +126,14 @@ class AdversarialModel(FitDefaults, keras.Model):
     """
 
     d_steps = 1
-    default_loss = "bce"
-    _discriminator_arg = "discriminator"
+    log_names = ("d_loss", "g_loss", "real_score", "fake_score")
+    net_arguments = ("generator", "discriminator")  # WGANGP: ("generator", "critic")
 
     def __init__(
         self, generator, discriminator, latent_dim=None, num_classes=None, seed=None, **kwargs
     ):
-        super().__init__(**kwargs)
-        for role, net in (("generator", generator), (self._discriminator_arg, discriminator)):
+        super().__init__(seed=seed, **kwargs)
+        for role, net in (("generator", generator), (self.net_arguments[1], discriminator)):
             if not isinstance(net, keras.layers.Layer):
                 raise ValueError(
                     f"{role} must be a keras.Model (e.g. from gankit.nets), got {type(net)!r}."
@@ -128,18 +146,17 @@ class AdversarialModel(FitDefaults, keras.Model):
         # image-shaped (report 000's conv LSGAN), that shape; latent_dim counts its values.
         self.latent_shape = _noise_shape(generator) or (self.latent_dim,)
         self._check_nets()
-        self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed_generator")
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.real_score_tracker = keras.metrics.Mean(name="real_score")
-        self.fake_score_tracker = keras.metrics.Mean(name="fake_score")
-        self.d_optimizer = None
-        self.g_optimizer = None
-        self.adversarial_loss = None
-        self.label_smoothing = 0.0
-        self._gankit_compile_kwargs = {}
         self.built = True
+
+    @property
+    def generator_nets(self):
+        return (self.generator,)
+
+    @property
+    def discriminator_nets(self):
+        return (self.discriminator,)
+
 
     # ------------------------------------------------------------------ construction checks
     @staticmethod
@@ -171,7 +188,7 @@ class AdversarialModel(FitDefaults, keras.Model):
         form = {1: "images", 2: "[images, one_hot_labels]"}[expected]
         if count is not None and count != expected:
             raise ValueError(
-                f"{type(self).__name__} is {kind} model: its {self._discriminator_arg} must take "
+                f"{type(self).__name__} is {kind} model: its {self.net_arguments[1]} must take "
                 f"{form}, but it has {count} inputs."
             )
         g_inputs = getattr(self.generator, "inputs", None)
@@ -195,150 +212,15 @@ class AdversarialModel(FitDefaults, keras.Model):
         if g_out and d_in and tuple(g_out[0].shape[1:]) != tuple(d_in[0].shape[1:]):
             raise ValueError(
                 f"The generator makes images of shape {tuple(g_out[0].shape[1:])} but the "
-                f"{self._discriminator_arg} expects {tuple(d_in[0].shape[1:])}."
+                f"{self.net_arguments[1]} expects {tuple(d_in[0].shape[1:])}."
             )
-
-    # ------------------------------------------------------------------ compile
-    def default_optimizers(self):
-        """Fresh `(d_optimizer, g_optimizer)` used when compile gets None: Adam(2e-4, beta_1=0.5)."""
-        return (
-            keras.optimizers.Adam(2e-4, beta_1=0.5, name="d_adam"),
-            keras.optimizers.Adam(2e-4, beta_1=0.5, name="g_adam"),
-        )
-
-    def compile(
-        self, d_optimizer=None, g_optimizer=None, loss=None, label_smoothing=0.0, **kwargs
-    ):
-        """Configures the two optimizers and the adversarial loss.
-
-        Args:
-            d_optimizer: optimizer (instance, name or config) of the discriminator; None uses
-                `default_optimizers()`.
-            g_optimizer: optimizer of the generator; must be a different object.
-            loss: `"bce"` (non-saturating, the default for GAN/ConditionalGAN), `"minimax"`,
-                `"lsgan"`, `"hinge"` or `"wasserstein"` (the default for WGANGP), or a
-                `gankit.losses.AdversarialLoss` (e.g. `losses.get("lsgan", a=-1, b=1, c=0)`).
-            label_smoothing: one-sided smoothing of D's real target (0.1 -> 0.9).
-            **kwargs: passed to `keras.Model.compile`: `jit_compile`, `run_eagerly`,
-                `steps_per_execution`.
-
-        Example:
-
-        ```python
-        gan.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                    g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                    loss="lsgan", jit_compile=True)
-        ```
-        """
-        for key in ("optimizer", "metrics", "weighted_metrics", "loss_weights"):
-            if key in kwargs:
-                raise ValueError(
-                    f"{type(self).__name__}.compile does not take {key!r}: pass d_optimizer= and "
-                    "g_optimizer=; the losses are logged as d_loss, g_loss, real_score, "
-                    "fake_score."
-                )
-        allowed = {"jit_compile", "run_eagerly", "steps_per_execution", "auto_scale_loss"}
-        unknown = set(kwargs) - allowed
-        if unknown:
-            raise ValueError(f"Unknown compile arguments {sorted(unknown)}; allowed: {allowed}.")
-        adversarial_loss = losses.get(self.default_loss if loss is None else loss)
-        # Validates the smoothing for this loss (raises for wasserstein/hinge with smoothing).
-        adversarial_loss.discriminator_loss(
-            np.zeros((1, 1), "float32"), np.zeros((1, 1), "float32"), label_smoothing
-        )
-        default_d, default_g = (None, None)
-        if d_optimizer is None or g_optimizer is None:
-            default_d, default_g = self.default_optimizers()
-        d_optimizer = keras.optimizers.get(d_optimizer) if d_optimizer is not None else default_d
-        g_optimizer = keras.optimizers.get(g_optimizer) if g_optimizer is not None else default_g
-        if d_optimizer is g_optimizer:
-            raise ValueError(
-                "d_optimizer and g_optimizer must be two different optimizer objects (each keeps "
-                "its own moments for its own network)."
-            )
-        super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = d_optimizer
-        self.g_optimizer = g_optimizer
-        self.adversarial_loss = adversarial_loss
-        self.label_smoothing = float(label_smoothing)
-        self._gankit_compile_kwargs = dict(kwargs)
-        # Build the optimizer variables now, outside any tf.function, so that they exist for
-        # loading a checkpoint and are not created inside an XLA-compiled step.
-        for optimizer, net in ((d_optimizer, self.discriminator), (g_optimizer, self.generator)):
-            if not optimizer.built:
-                optimizer.build(net.trainable_variables)
-
-    def get_compile_config(self):
-        if not self.compiled or self.d_optimizer is None:
-            return {}
-        return {
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "loss": self.adversarial_loss.get_config(),
-            "label_smoothing": self.label_smoothing,
-            **self._gankit_compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        config = dict(config)
-        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
-        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
-        self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **config)
-
-    # ------------------------------------------------------------------ saving
-    def _seed_states(self):
-        """The state variables of every SeedGenerator in the model, in a fixed order."""
-        return [v for v in self.variables if v.name == "seed_generator_state"]
-
-    def save_own_variables(self, store):
-        super().save_own_variables(store)
-        for i, variable in enumerate(self._seed_states()):
-            store[f"{_SEED_KEY}{i}"] = variable
-
-    def load_own_variables(self, store):
-        keys = list(store.keys())
-        seed_keys = [k for k in keys if k.startswith(_SEED_KEY)]
-        super().load_own_variables({k: store[k] for k in keys if k not in seed_keys})
-        states = self._seed_states()
-        if seed_keys and len(seed_keys) != len(states):
-            raise ValueError(
-                f"The saved model has {len(seed_keys)} random-number streams but this model has "
-                f"{len(states)}; the architectures differ."
-            )
-        for i, variable in enumerate(states):
-            key = f"{_SEED_KEY}{i}"
-            if key in store:
-                variable.assign(np.asarray(store[key]))
 
     def get_config(self):
         config = super().get_config()
-        config.update(
-            {
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                self._discriminator_arg: keras.saving.serialize_keras_object(self.discriminator),
-                "latent_dim": self.latent_dim,
-                "seed": self.seed,
-            }
-        )
+        config["latent_dim"] = self.latent_dim
         return config
 
-    @classmethod
-    def from_config(cls, config):
-        config = copy.deepcopy(config)  # deserialization consumes the nested dicts
-        for key in ("generator", cls._discriminator_arg):
-            config[key] = keras.saving.deserialize_keras_object(config[key])
-        return cls(**config)
-
     # ------------------------------------------------------------------ training
-    @property
-    def metrics(self):
-        return [
-            self.d_loss_tracker,
-            self.g_loss_tracker,
-            self.real_score_tracker,
-            self.fake_score_tracker,
-        ]
-
     def call(self, inputs, training=False):
         """Runs the generator: `model(noise)` (or `model([noise, one_hot])`) -> images."""
         return self.generator(inputs, training=training)
@@ -426,9 +308,13 @@ class AdversarialModel(FitDefaults, keras.Model):
                 d_loss = d_loss + ops.sum(self.discriminator.losses)
         grads = tape.gradient(d_loss, variables)
         self.d_optimizer.apply(grads, variables)
-        self.d_loss_tracker.update_state(d_loss)
-        self.real_score_tracker.update_state(self.adversarial_loss.score(real_logits))
-        self.fake_score_tracker.update_state(self.adversarial_loss.score(fake_logits))
+        self.update_trackers(
+            {
+                "d_loss": d_loss,
+                "real_score": self.adversarial_loss.score(real_logits),
+                "fake_score": self.adversarial_loss.score(fake_logits),
+            }
+        )
         return logs
 
     def train_step(self, data):
@@ -449,8 +335,7 @@ class AdversarialModel(FitDefaults, keras.Model):
         probability for the `"bce"`/`"minimax"` losses, the mean raw output for `"lsgan"`,
         `"hinge"` and `"wasserstein"`.
         """
-        if self.d_optimizer is None:
-            raise ValueError(f"Call {type(self).__name__}.compile(...) before fit().")
+        self.require_compiled("fit")
         real, one_hot = self._unpack(data)
         batch_size = ops.shape(real)[0]
         for _ in range(self.d_steps - 1):
@@ -468,8 +353,8 @@ class AdversarialModel(FitDefaults, keras.Model):
                 g_loss = g_loss + ops.sum(self.generator.losses)
         grads = tape.gradient(g_loss, variables)
         self.g_optimizer.apply(grads, variables)
-        self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        self.update_trackers({"g_loss": g_loss})
+        return self.tracker_results()
 
     def test_step(self, data):
         raise ValueError(
@@ -497,16 +382,10 @@ class AdversarialModel(FitDefaults, keras.Model):
         return np.eye(self.num_classes, dtype="float32")[labels]
 
     def _run_generator(self, noise, one_hot, batch_size):
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-        outputs = []
-        for start in range(0, len(noise), batch_size):
-            stop = start + batch_size
-            inputs = noise[start:stop] if one_hot is None else [noise[start:stop], one_hot[start:stop]]
-            outputs.append(ops.convert_to_numpy(self.generator(inputs, training=False)))
-        if not outputs:
-            return np.zeros((0, *self.generator.output_shape[1:]), "float32")
-        return np.concatenate(outputs).astype("float32")
+        inputs = noise if one_hot is None else [noise, one_hot]
+        return self.predict_in_batches(
+            self.generator, inputs, batch_size, self.generator.output_shape[1:]
+        )
 
     def _check_noise(self, noise, n):
         noise = np.asarray(noise, dtype="float32")

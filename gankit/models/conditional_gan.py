@@ -2,19 +2,7 @@
 
 import keras
 
-from gankit.models.base import AdversarialModel
-
-
-def _infer_num_classes(generator, num_classes):
-    if num_classes is not None:
-        return num_classes
-    inputs = getattr(generator, "inputs", None)
-    if not inputs or len(inputs) != 2:
-        raise ValueError(
-            "A conditional model needs a generator taking [noise, one_hot_labels] (e.g. "
-            "gankit.nets.dcgan_generator(conditional=True)) or an explicit num_classes."
-        )
-    return int(inputs[1].shape[-1])
+from gankit.models.base import AdversarialModel, label_count
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -47,7 +35,13 @@ class ConditionalGAN(AdversarialModel):
     def __init__(
         self, generator, discriminator, latent_dim=None, num_classes=None, seed=None, **kwargs
     ):
-        num_classes = _infer_num_classes(generator, num_classes)
+        if num_classes is None:
+            num_classes = label_count(generator)
+        if num_classes is None:
+            raise ValueError(
+                "A conditional model needs a generator taking [noise, one_hot_labels] (e.g. "
+                "gankit.nets.dcgan_generator(conditional=True)) or an explicit num_classes."
+            )
         super().__init__(
             generator,
             discriminator,

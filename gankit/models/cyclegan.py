@@ -12,43 +12,19 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gankit import losses
-from gankit.models.fitting import FitDefaults
 from gankit.models.image_pool import ImagePool
+from gankit.models.two_player import TwoPlayerModel
 
 __all__ = ["CycleGAN", "CYCLEGAN_LOSSES"]
 
 CYCLEGAN_LOSSES = ("lsgan", "bce")
 
-_LOG_NAMES = (
-    "d_loss",
-    "g_loss",
-    "d_a_loss",
-    "d_b_loss",
-    "g_ab_adv",
-    "g_ba_adv",
-    "cycle_a",
-    "cycle_b",
-    "identity_a",
-    "identity_b",
-)
-
-
-def _lsgan_d(real_logits, fake_logits):
-    # mean((real - 1)^2) + mean(fake^2), before the d_loss_factor (1/2 in the paper).
-    return 2.0 * losses.lsgan_discriminator_loss(real_logits, fake_logits)
-
-
-def _lsgan_g(fake_logits):
-    # mean((fake - 1)^2) as in the paper (gankit.losses' LSGAN G loss carries a 0.5).
-    return 2.0 * losses.lsgan_generator_loss(fake_logits)
-
-
-def _bce_d(real_logits, fake_logits):
-    return losses.bce_discriminator_loss(real_logits, fake_logits)
-
-
-_LOSS_FUNCTIONS = {"lsgan": (_lsgan_d, _lsgan_g), "bce": (_bce_d, losses.bce_generator_loss)}
+# The CycleGAN paper's losses are `PAPER_SCALE` times gankit.losses' on the same logits:
+# gankit's LSGAN losses carry the 1/2 of Mao et al. on both players (G: 0.5 mean((D(G(x)) - 1)^2),
+# D: 0.5 mean((D(y) - 1)^2) + 0.5 mean(D(G(x))^2)); the paper writes them without it (G:
+# mean((D(G(x)) - 1)^2), D: the sum of both squares, which it then divides by 2: d_loss_factor).
+# The BCE losses are the same in both.
+PAPER_SCALE = {"lsgan": 2.0, "bce": 1.0}
 
 
 def _l1(x, y):
@@ -61,35 +37,48 @@ def _shape(model, which):
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class CycleGAN(FitDefaults, keras.Model):
-    """CycleGAN trained with ``fit`` on batches of unpaired ``(a_images, b_images)``.
+class CycleGAN(TwoPlayerModel):
+    """CycleGAN trained with `fit` on batches of unpaired `(a_images, b_images)`.
 
-    Per step, with ``lc = lambda_cycle`` and ``li = lambda_identity``:
+    A `TwoPlayerModel`: the generator player is `generator_ab` and `generator_ba` (one
+    optimizer, `g_optimizer`), the discriminator player is `discriminator_a` and
+    `discriminator_b` (`d_optimizer`). The adversarial losses are `gankit.losses`' (the same
+    `AdversarialLoss` objects as `GAN`'s), so `g_ab_adv` is the number `GAN` would log as
+    `g_loss` for the same discriminator outputs.
 
-    * generators (one optimizer for both):
-      ``g_loss = g_ab_adv + g_ba_adv + lc * (cycle_a + cycle_b)
-      + lc * li * (identity_a + identity_b)``, where ``g_ab_adv`` is the
-      adversarial loss of ``D_B(G_AB(a))``, ``cycle_a = |G_BA(G_AB(a)) - a|_1``
-      and ``identity_a = |G_BA(a) - a|_1`` (the identity weight is relative to the
-      cycle weight, as in the paper);
-    * discriminators (one optimizer for both, each loss scaled by ``d_loss_factor``, 1/2 as
-      in the paper):
-      ``d_a_loss = d_loss_factor * (L(D_A(a), real) + L(D_A(pool_a(G_BA(b))), fake))``,
-      ``d_loss = d_a_loss + d_b_loss``, with history pools of ``pool_size``
-      generated images.
+    Per step, with `lc = lambda_cycle`, `li = lambda_identity` and `k = PAPER_SCALE[loss]` (2 for
+    `"lsgan"`, 1 for `"bce"`: the paper's adversarial losses are `k` times gankit's):
+
+    * generators: `g_ab_adv = loss.generator_loss(D_B(G_AB(a)))` (LSGAN:
+      `0.5 mean((D_B(G_AB(a)) - 1)^2)`), `cycle_a = |G_BA(G_AB(a)) - a|_1`,
+      `identity_a = |G_BA(a) - a|_1` (the identity weight is relative to the cycle weight, as
+      in the paper), and likewise for B. The generators minimise the paper's objective
+      `k * (g_ab_adv + g_ba_adv) + lc * (cycle_a + cycle_b) + lc * li * (identity_a + identity_b)`,
+      so `lc = 10` and `li = 0.5` weigh the cycle and identity terms against the adversarial
+      ones as in the paper. The log `g_loss` is that sum with the adversarial terms on
+      gankit's scale: `g_ab_adv + g_ba_adv + lc * (cycle_a + cycle_b) + lc * li * (...)`.
+    * discriminators: `d_a_loss = d_loss_factor * k * loss.discriminator_loss(D_A(a),
+      D_A(pool_a(G_BA(b))))`, i.e. `d_loss_factor` times the paper's sum of the real and fake
+      terms (LSGAN with the paper's 1/2: `0.5 * (mean((D_A(a) - 1)^2) + mean(D_A(fake)^2))`,
+      which is gankit's `lsgan` discriminator loss); `d_loss = d_a_loss + d_b_loss`. The fakes
+      come from history pools of `pool_size` generated images.
+
+    Changed in this version: `g_ab_adv` and `g_ba_adv` (and so `g_loss`) are logged on
+    gankit's scale; for LSGAN they are half the values earlier versions logged. The training
+    (what is minimised, hence every update) is unchanged.
 
     The generators are updated first, then the discriminators, on the fakes of
     the same forward pass (as the reference implementation). Logs, as epoch means:
-    ``d_loss, g_loss, d_a_loss, d_b_loss, g_ab_adv, g_ba_adv, cycle_a, cycle_b,
-    identity_a, identity_b``.
+    `d_loss, g_loss, d_a_loss, d_b_loss, g_ab_adv, g_ba_adv, cycle_a, cycle_b,
+    identity_a, identity_b`.
 
     Args:
-        generator_ab: ``keras.Model`` from A images to B images (tanh output).
-        generator_ba: ``keras.Model`` from B images to A images.
-        discriminator_a: ``keras.Model`` from A images to logits (any shape).
-        discriminator_b: ``keras.Model`` from B images to logits.
+        generator_ab: `keras.Model` from A images to B images (tanh output).
+        generator_ba: `keras.Model` from B images to A images.
+        discriminator_a: `keras.Model` from A images to logits (any shape).
+        discriminator_b: `keras.Model` from B images to logits.
         lambda_cycle: weight of the cycle-consistency terms (10 in the paper).
-        lambda_identity: identity weight relative to ``lambda_cycle`` (0.5 in the
+        lambda_identity: identity weight relative to `lambda_cycle` (0.5 in the
             paper; 0 disables the identity terms, which is required when A and B
             images differ in shape, e.g. 1-channel MNIST and 3-channel colored MNIST).
         pool_size: size of each history pool (0: no pool).
@@ -98,7 +87,7 @@ class CycleGAN(FitDefaults, keras.Model):
             the generators: 0.5 in the paper ("we divide the objective by 2 while optimizing
             D"); report 001 tried 0.25 (dividing by 4) for MNIST <-> SVHN, "with no apparent
             effect".
-        **kwargs: passed on to ``keras.Model`` (e.g. ``name``).
+        **kwargs: passed on to `keras.Model` (e.g. `name`).
 
     Example:
 
@@ -114,12 +103,28 @@ class CycleGAN(FitDefaults, keras.Model):
         digit_patch_discriminator((28, 28, 1)),
         digit_patch_discriminator((28, 28, 3)),
         lambda_identity=0.0)
-    model.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                  d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), loss="lsgan")
+    model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+                  g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5), loss="lsgan")
     model.fit(ds, epochs=5)
     colored = model.translate(mnist_images, direction="ab")
     ```
     """
+
+    log_names = (
+        "d_loss",
+        "g_loss",
+        "d_a_loss",
+        "d_b_loss",
+        "g_ab_adv",
+        "g_ba_adv",
+        "cycle_a",
+        "cycle_b",
+        "identity_a",
+        "identity_b",
+    )
+    net_arguments = ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b")
+    default_loss = "lsgan"
+    supported_losses = CYCLEGAN_LOSSES
 
     def __init__(
         self,
@@ -134,7 +139,7 @@ class CycleGAN(FitDefaults, keras.Model):
         d_loss_factor=0.5,
         **kwargs,
     ):
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         nets = {
             "generator_ab": generator_ab,
             "generator_ba": generator_ba,
@@ -183,125 +188,35 @@ class CycleGAN(FitDefaults, keras.Model):
         self.lambda_cycle = float(lambda_cycle)
         self.lambda_identity = float(lambda_identity)
         self.pool_size = int(pool_size)
-        self.seed = seed
         self.d_loss_factor = float(d_loss_factor)
         self.image_shape_a = shape_a
         self.image_shape_b = shape_b
-        self.pool_a = ImagePool(
-            self.pool_size, shape_a, seed=seed, name="pool_a"
-        )
+        self.pool_a = ImagePool(self.pool_size, shape_a, seed=seed, name="pool_a")
         self.pool_b = ImagePool(
             self.pool_size, shape_b, seed=None if seed is None else seed + 1, name="pool_b"
         )
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in _LOG_NAMES}
-        self.g_optimizer = None
-        self.d_optimizer = None
-        self.loss_name = None
         self.built = True
 
-    # -- Keras plumbing -------------------------------------------------------
+    @property
+    def generator_nets(self):
+        return (self.generator_ab, self.generator_ba)
 
     @property
-    def metrics(self):
-        return list(self.trackers.values())
-
-    def compile(self, g_optimizer=None, d_optimizer=None, loss="lsgan", **kwargs):
-        """Configures the optimizers and the adversarial loss.
-
-        Args:
-            g_optimizer: optimizer of both generators; None: ``Adam(2e-4, beta_1=0.5)``,
-                the paper's setting.
-            d_optimizer: optimizer of both discriminators (None: the same default); must
-                be a different instance. Adam keeps per-variable state, so one optimizer for two
-                networks equals one optimizer each.
-            loss: ``"lsgan"`` (least squares, the paper's choice: G minimises
-                ``mean((D(G(x)) - 1)^2)``, D ``d_loss_factor * (mean((D(y) - 1)^2) + mean(D(G(x))^2))``)
-                or ``"bce"`` (G: ``BCE(D(G(x)), 1)``, D: ``d_loss_factor`` times the sum of the
-                BCE terms).
-            **kwargs: passed on to ``keras.Model.compile`` (``run_eagerly``,
-                ``jit_compile``, ``steps_per_execution``).
-
-        Example:
-
-        ```python
-        model.compile(g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-                      d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5))
-        ```
-        """
-        if g_optimizer is None:
-            g_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5, name="g_adam")
-        if d_optimizer is None:
-            d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5, name="d_adam")
-        g_optimizer = keras.optimizers.get(g_optimizer)
-        d_optimizer = keras.optimizers.get(d_optimizer)
-        if g_optimizer is d_optimizer:
-            raise ValueError(
-                "CycleGAN.compile: g_optimizer and d_optimizer must be two different "
-                "optimizer instances."
-            )
-        if loss not in _LOSS_FUNCTIONS:
-            raise ValueError(f"CycleGAN.compile: loss must be one of {CYCLEGAN_LOSSES}, got {loss!r}.")
-        allowed = {"jit_compile", "run_eagerly", "steps_per_execution", "auto_scale_loss"}
-        unknown = set(kwargs) - allowed
-        if unknown:
-            raise ValueError(
-                f"CycleGAN.compile does not take {sorted(unknown)}: pass g_optimizer= and "
-                f"d_optimizer= (other allowed arguments: {sorted(allowed)})."
-            )
-        super().compile(optimizer=None, **kwargs)
-        self._compile_kwargs = dict(kwargs)
-        self.g_optimizer = g_optimizer
-        self.d_optimizer = d_optimizer
-        self.loss_name = loss
-        self._d_loss_fn, self._g_loss_fn = _LOSS_FUNCTIONS[loss]
-        # Create the optimizer slots now, so a reloaded model can restore them.
-        self.g_optimizer.build(self._generator_variables())
-        self.d_optimizer.build(self._discriminator_variables())
-
-    def get_compile_config(self):
-        if self.g_optimizer is None:
-            return {}
-        return {
-            "g_optimizer": keras.saving.serialize_keras_object(self.g_optimizer),
-            "d_optimizer": keras.saving.serialize_keras_object(self.d_optimizer),
-            "loss": self.loss_name,
-            **self._compile_kwargs,
-        }
-
-    def compile_from_config(self, config):
-        if not config:
-            return
-        config = dict(config)
-        g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
-        d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
-        self.compile(g_optimizer=g_optimizer, d_optimizer=d_optimizer, **config)
+    def discriminator_nets(self):
+        return (self.discriminator_a, self.discriminator_b)
 
     def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "generator_ab": keras.saving.serialize_keras_object(self.generator_ab),
-            "generator_ba": keras.saving.serialize_keras_object(self.generator_ba),
-            "discriminator_a": keras.saving.serialize_keras_object(self.discriminator_a),
-            "discriminator_b": keras.saving.serialize_keras_object(self.discriminator_b),
-            "lambda_cycle": self.lambda_cycle,
-            "lambda_identity": self.lambda_identity,
-            "pool_size": self.pool_size,
-            "seed": self.seed,
-            "d_loss_factor": self.d_loss_factor,
-        }
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        for key in ("generator_ab", "generator_ba", "discriminator_a", "discriminator_b"):
-            config[key] = keras.saving.deserialize_keras_object(
-                config[key], custom_objects=custom_objects
-            )
-        return cls(**config)
+        config = super().get_config()
+        config.update(
+            lambda_cycle=self.lambda_cycle,
+            lambda_identity=self.lambda_identity,
+            pool_size=self.pool_size,
+            d_loss_factor=self.d_loss_factor,
+        )
+        return config
 
     def call(self, inputs, training=False):
-        """Translates ``(a, b)`` to ``(G_AB(a), G_BA(b))``, or ``a`` to ``G_AB(a)``."""
+        """Translates `(a, b)` to `(G_AB(a), G_BA(b))`, or `a` to `G_AB(a)`."""
         if isinstance(inputs, (tuple, list)):
             a, b = inputs
             return (
@@ -312,31 +227,27 @@ class CycleGAN(FitDefaults, keras.Model):
 
     # -- training -------------------------------------------------------------
 
-    def _generator_variables(self):
-        return self.generator_ab.trainable_variables + self.generator_ba.trainable_variables
-
-    def _discriminator_variables(self):
-        return (
-            self.discriminator_a.trainable_variables + self.discriminator_b.trainable_variables
-        )
-
     def _unpack(self, data, method):
         if not isinstance(data, (tuple, list)) or len(data) != 2:
             raise ValueError(
                 f"CycleGAN.{method} expects batches of (a_images, b_images), e.g. from "
                 "gankit.data.unpaired(ds_a, ds_b)."
             )
-        if self.g_optimizer is None:
-            raise ValueError("Call CycleGAN.compile(g_optimizer=..., d_optimizer=...) first.")
+        self.require_compiled(method)
         return ops.cast(data[0], "float32"), ops.cast(data[1], "float32")
 
     def _generator_losses(self, real_a, real_b, training):
-        """Generator loss parts, their weighted sum and the fakes ``(parts, fake_a, fake_b)``."""
+        """Generator loss parts, the objective and the fakes `(parts, objective, fake_a, fake_b)`.
+
+        `parts` holds the logged values (`g_loss` on gankit's scale); `objective` is what the
+        generators minimise, the paper's (see the class docstring).
+        """
+        loss = self.adversarial_loss
         fake_b = self.generator_ab(real_a, training=training)
         fake_a = self.generator_ba(real_b, training=training)
         parts = {
-            "g_ab_adv": self._g_loss_fn(self.discriminator_b(fake_b, training=training)),
-            "g_ba_adv": self._g_loss_fn(self.discriminator_a(fake_a, training=training)),
+            "g_ab_adv": loss.generator_loss(self.discriminator_b(fake_b, training=training)),
+            "g_ba_adv": loss.generator_loss(self.discriminator_a(fake_a, training=training)),
             "cycle_a": _l1(self.generator_ba(fake_b, training=training), real_a),
             "cycle_b": _l1(self.generator_ab(fake_a, training=training), real_b),
         }
@@ -345,37 +256,38 @@ class CycleGAN(FitDefaults, keras.Model):
             parts["identity_b"] = _l1(self.generator_ab(real_b, training=training), real_b)
         else:
             parts["identity_a"] = parts["identity_b"] = ops.zeros((), "float32")
-        parts["g_loss"] = (
-            parts["g_ab_adv"]
-            + parts["g_ba_adv"]
-            + self.lambda_cycle * (parts["cycle_a"] + parts["cycle_b"])
-            + self.lambda_cycle * self.lambda_identity * (parts["identity_a"] + parts["identity_b"])
+        cycle = self.lambda_cycle * (parts["cycle_a"] + parts["cycle_b"])
+        identity = (
+            self.lambda_cycle * self.lambda_identity * (parts["identity_a"] + parts["identity_b"])
         )
-        return parts, fake_a, fake_b
+        k = PAPER_SCALE[loss.name]
+        objective = k * parts["g_ab_adv"] + k * parts["g_ba_adv"] + cycle + identity
+        parts["g_loss"] = parts["g_ab_adv"] + parts["g_ba_adv"] + cycle + identity
+        return parts, objective, fake_a, fake_b
 
     def _discriminator_losses(self, real_a, real_b, fake_a, fake_b, training):
-        d_a_loss = self.d_loss_factor * self._d_loss_fn(
-            self.discriminator_a(real_a, training=training),
-            self.discriminator_a(fake_a, training=training),
-        )
-        d_b_loss = self.d_loss_factor * self._d_loss_fn(
-            self.discriminator_b(real_b, training=training),
-            self.discriminator_b(fake_b, training=training),
-        )
-        return {"d_a_loss": d_a_loss, "d_b_loss": d_b_loss, "d_loss": d_a_loss + d_b_loss}
-
-    def _log(self, values):
-        for name, value in values.items():
-            self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        loss = self.adversarial_loss
+        scale = self.d_loss_factor * PAPER_SCALE[loss.name]  # 0.5 * 2: gankit's LSGAN D loss
+        values = {}
+        for name, net, real, fake in (
+            ("d_a_loss", self.discriminator_a, real_a, fake_a),
+            ("d_b_loss", self.discriminator_b, real_b, fake_b),
+        ):
+            values[name] = scale * loss.discriminator_loss(
+                net(real, training=training), net(fake, training=training), self.label_smoothing
+            )
+        values["d_loss"] = values["d_a_loss"] + values["d_b_loss"]
+        return values
 
     def train_step(self, data):
         real_a, real_b = self._unpack(data, "fit")
-        g_vars = self._generator_variables()
-        d_vars = self._discriminator_variables()
+        g_vars = self.generator_variables()
+        d_vars = self.discriminator_variables()
         with tf.GradientTape() as tape:
-            g_parts, fake_a, fake_b = self._generator_losses(real_a, real_b, training=True)
-        self.g_optimizer.apply(tape.gradient(g_parts["g_loss"], g_vars), g_vars)
+            g_parts, objective, fake_a, fake_b = self._generator_losses(
+                real_a, real_b, training=True
+            )
+        self.g_optimizer.apply(tape.gradient(objective, g_vars), g_vars)
 
         # Discriminators: real images vs the history pools of generated ones.
         pooled_a = self.pool_a(ops.stop_gradient(fake_a))
@@ -383,24 +295,26 @@ class CycleGAN(FitDefaults, keras.Model):
         with tf.GradientTape() as tape:
             d_parts = self._discriminator_losses(real_a, real_b, pooled_a, pooled_b, training=True)
         self.d_optimizer.apply(tape.gradient(d_parts["d_loss"], d_vars), d_vars)
-        return self._log({**d_parts, **g_parts})
+        self.update_trackers({**d_parts, **g_parts})
+        return self.tracker_results()
 
     def test_step(self, data):
         """Same losses on validation pairs, without updates and without the pools."""
         real_a, real_b = self._unpack(data, "evaluate")
-        g_parts, fake_a, fake_b = self._generator_losses(real_a, real_b, training=False)
+        g_parts, _, fake_a, fake_b = self._generator_losses(real_a, real_b, training=False)
         d_parts = self._discriminator_losses(real_a, real_b, fake_a, fake_b, training=False)
-        return self._log({**d_parts, **g_parts})
+        self.update_trackers({**d_parts, **g_parts})
+        return self.tracker_results()
 
     # -- inference ------------------------------------------------------------
 
     def translate(self, images, direction="ab", batch_size=256):
-        """Translates images with ``G_AB`` (``"ab"``) or ``G_BA`` (``"ba"``), in inference mode.
+        """Translates images with `G_AB` (`"ab"`) or `G_BA` (`"ba"`), in inference mode.
 
         Args:
             images: float images in [-1, 1] (or uint8, scaled to [-1, 1]) of the
                 source domain's shape, NHWC; a single HWC image is accepted too.
-            direction: ``"ab"`` (A -> B) or ``"ba"`` (B -> A).
+            direction: `"ab"` (A -> B) or `"ba"` (B -> A).
             batch_size: images per generator call.
 
         Returns:
@@ -432,10 +346,4 @@ class CycleGAN(FitDefaults, keras.Model):
                 "translate expects float images in [-1, 1] (or uint8); got values in "
                 f"[{images.min():.3g}, {images.max():.3g}]."
             )
-        outputs = [
-            np.asarray(generator(images[i : i + batch_size], training=False))
-            for i in range(0, len(images), int(batch_size))
-        ]
-        if not outputs:
-            return np.zeros((0, *_shape(generator, "out")), "float32")
-        return np.concatenate(outputs).astype("float32")
+        return self.predict_in_batches(generator, images, batch_size, _shape(generator, "out"))

@@ -2,20 +2,21 @@
 
 CycleGAN trains its discriminators on a buffer of earlier generated images rather
 than only the newest ones, which damps oscillation. The pool's contents, fill
-count and random state live in non-trainable variables, so the pool works inside
-``tf.function``/XLA and is saved and restored with the model.
+count and random state live in variables, so the pool works inside ``tf.function``/XLA and
+is saved and restored with the model (the random state by the model, as every
+``SeedGenerator``'s: see ``gankit.models.two_player``).
 """
 
 import keras
 from keras import layers, ops
 
-from gankit.nets.layers import SeedStateMixin
-
 __all__ = ["ImagePool"]
+
+_LEGACY_SEED_KEY = "seed_state"  # where earlier versions saved the pool's random state
 
 
 @keras.saving.register_keras_serializable(package="gankit")
-class ImagePool(SeedStateMixin, layers.Layer):
+class ImagePool(layers.Layer):
     """Buffer of up to ``pool_size`` generated images.
 
     Calling the pool with a batch returns a batch of the same shape. While the
@@ -101,6 +102,13 @@ class ImagePool(SeedStateMixin, layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return input_shape
+
+    def load_own_variables(self, store):
+        # Files written before the model saved every random state kept the pool's here.
+        keys = list(store.keys())
+        super().load_own_variables({k: store[k] for k in keys if k != _LEGACY_SEED_KEY})
+        if _LEGACY_SEED_KEY in keys:
+            self.seed_generator.state.assign(store[_LEGACY_SEED_KEY])
 
     def get_config(self):
         return {

@@ -5,8 +5,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit import losses
-from gankit.models.base import AdversarialModel
-from gankit.models.conditional_gan import _infer_num_classes
+from gankit.models.base import AdversarialModel, label_count
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -65,7 +64,8 @@ class WGANGP(AdversarialModel):
     """
 
     default_loss = "wasserstein"
-    _discriminator_arg = "critic"
+    log_names = AdversarialModel.log_names + ("gp",)
+    net_arguments = ("generator", "critic")
 
     def __init__(
         self,
@@ -78,9 +78,8 @@ class WGANGP(AdversarialModel):
         seed=None,
         **kwargs,
     ):
-        inputs = getattr(generator, "inputs", None)
-        if num_classes is None and inputs and len(inputs) == 2:
-            num_classes = _infer_num_classes(generator, None)
+        if num_classes is None:  # conditional exactly when the generator takes labels
+            num_classes = label_count(generator)
         if not isinstance(critic_steps, int) or isinstance(critic_steps, bool) or critic_steps < 1:
             raise ValueError(f"critic_steps must be an int >= 1, got {critic_steps!r}.")
         if float(gp_weight) < 0:
@@ -90,16 +89,11 @@ class WGANGP(AdversarialModel):
         )
         self.critic_steps = critic_steps
         self.gp_weight = float(gp_weight)
-        self.gp_tracker = keras.metrics.Mean(name="gp")
 
     @property
     def critic(self):
         """The critic (the same object as `discriminator`)."""
         return self.discriminator
-
-    @property
-    def metrics(self):
-        return super().metrics + [self.gp_tracker]
 
     def default_optimizers(self):
         """Adam(1e-4, beta_1=0, beta_2=0.9) for critic and generator (the paper's Algorithm 1)."""
@@ -134,8 +128,7 @@ class WGANGP(AdversarialModel):
 
     def train_step(self, data):
         """One iteration of Algorithm 1: a critic update per part of the batch, then G's update."""
-        if self.d_optimizer is None:
-            raise ValueError(f"Call {type(self).__name__}.compile(...) before fit().")
+        self.require_compiled("fit")
         real, one_hot = self._unpack(data)
         for part, part_one_hot in self.critic_batches(real, one_hot):
             fake = self._fake(part_one_hot, ops.shape(part)[0])
@@ -150,8 +143,8 @@ class WGANGP(AdversarialModel):
                 g_loss = g_loss + ops.sum(self.generator.losses)
         grads = tape.gradient(g_loss, variables)
         self.g_optimizer.apply(grads, variables)
-        self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        self.update_trackers({"g_loss": g_loss})
+        return self.tracker_results()
 
     def discriminator_penalty(self, real, fake, one_hot):
         """`gp_weight * gp` on uniform interpolates; logs the unweighted `gp`."""
@@ -166,7 +159,7 @@ class WGANGP(AdversarialModel):
             return tape.gradient(scores, images)
 
         gp = losses.gradient_penalty(gradient_fn, real, fake, alpha)
-        self.gp_tracker.update_state(gp)
+        self.update_trackers({"gp": gp})
         return self.gp_weight * gp, {"gp": gp}
 
     def get_config(self):
