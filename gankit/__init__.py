@@ -1,6 +1,6 @@
-"""gankit: GANs for teaching and study, as Keras 3 models trained with ``fit``.
+"""gankit: GANs for teaching and study, as Keras 3 models trained with `fit`.
 
-The public API is re-exported here and imported lazily, so ``import gankit`` is
+The public API is re-exported here and imported lazily, so `import gankit` is
 fast and the command line starts without loading TensorFlow until it needs it.
 
 Example:

@@ -1,4 +1,4 @@
-"""``python -m gankit``: the gankit command line."""
+"""`python -m gankit`: the gankit command line."""
 
 from gankit.cli import main
 

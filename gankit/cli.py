@@ -1,7 +1,7 @@
-"""The ``gankit`` command line.
+"""The `gankit` command line.
 
 Commands print one clear line on error (exit code 2 for unusable input) instead of a traceback,
-and keep TensorFlow's start-up log noise out of the output unless ``--verbose`` is given.
+and keep TensorFlow's start-up log noise out of the output unless `--verbose` is given.
 """
 
 import argparse
@@ -22,7 +22,7 @@ def _quiet_tensorflow(verbose):
     """Keeps TensorFlow's C++ start-up noise (CUDA probing, oneDNN notices) out of the output.
 
     TensorFlow writes some of it straight to file descriptor 2, past Python, so descriptor 2 is
-    pointed at /dev/null and Python's ``sys.stderr`` keeps the real terminal.
+    pointed at /dev/null and Python's `sys.stderr` keeps the real terminal.
     """
     if not verbose:
         try:
@@ -74,7 +74,7 @@ def _json_dump(obj, path):
 
 
 def _load_model(path):
-    """A gankit model from a ``.keras`` file or a run/checkpoint directory (its latest checkpoint)."""
+    """A gankit model from a `.keras` file or a run/checkpoint directory (its latest checkpoint)."""
     from pathlib import Path
 
     import keras
@@ -104,7 +104,7 @@ def _load_model(path):
 
 # ----------------------------------------------------------------------------- train
 def _as_options(message):
-    """A library message in the command's words: `` `lr` `` -> ``--lr``, `` `preset` `` -> ``--model``."""
+    """A library message in the command's words: a backticked `lr` becomes --lr, `preset` --model."""
     import re
 
     return re.sub(r"`(\w+)`", lambda m: "--" + {"preset": "model"}.get(m[1], m[1]).replace("_", "-"),
@@ -112,7 +112,7 @@ def _as_options(message):
 
 
 def _diverged_line(error, ckpt_dir):
-    """The one line ``gankit train`` prints when training diverged."""
+    """The one line `gankit train` prints when training diverged."""
     from gankit.training import NonFiniteWeightsError
 
     if isinstance(error, NonFiniteWeightsError):  # found after fit: the library's own line
@@ -136,9 +136,9 @@ def _not_found_line(error):
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
               steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None,
               alarms=True, **cyclegan_options):
-    """``gankit.training.train`` with the command's progress lines and one-line ``CLIError``s.
+    """`gankit.training.train` with the command's progress lines and one-line `CLIError`s.
 
-    Returns the metrics dict that is also written to ``out/metrics.json``.
+    Returns the metrics dict that is also written to `out/metrics.json`.
     """
     from pathlib import Path
 
@@ -164,8 +164,8 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
 
 def train_cyclegan_run(preset_name, epochs, out, batch_size=None, seed=0, limit=None,
                        steps_per_epoch=None, jit_compile=True, keep=3, **cyclegan_options):
-    """``train_run`` for a CycleGAN preset (``data_a``, ``data_b``, ``image_size``,
-    ``g_filters``, ``d_filters``, ``residual_blocks``)."""
+    """`train_run` for a CycleGAN preset (`data_a`, `data_b`, `image_size`,
+    `g_filters`, `d_filters`, `residual_blocks`)."""
     return train_run(preset_name, None, epochs, out, batch_size, seed, limit, steps_per_epoch,
                      jit_compile, keep, **cyclegan_options)
 
@@ -344,7 +344,7 @@ def _demo_data(out):
 
 
 def cmd_demo(args):
-    """The main job of ``make demo``."""
+    """The main job of `make demo`."""
     from pathlib import Path
 
     out = Path(args.out)
@@ -523,9 +523,9 @@ def main(argv=None, quiet=True):
     """Runs the command line; returns the exit code.
 
     Args:
-        argv: arguments (default ``sys.argv[1:]``).
-        quiet: silence TensorFlow's start-up noise (unless ``--verbose``); tests running
-            several commands in one process pass ``False``.
+        argv: arguments (default `sys.argv[1:]`).
+        quiet: silence TensorFlow's start-up noise (unless `--verbose`); tests running
+            several commands in one process pass `False`.
     """
     argv = sys.argv[1:] if argv is None else list(argv)
     if quiet:  # before the parser is built: it imports the presets, hence TensorFlow

@@ -1,6 +1,6 @@
 """Named, measured training presets: a model, its optimizers and its data settings in one place.
 
-The command line (``gankit train --model NAME``), ``make demo`` and the benchmarks build their
+The command line (`gankit train --model NAME`), `make demo` and the benchmarks build their
 models here, so a preset means the same thing everywhere. Each entry says which seed report it
 follows; numbers in the descriptions were measured on the 2-core CPU this package is developed on.
 
@@ -32,14 +32,14 @@ class Preset:
     """A named recipe.
 
     Attributes:
-        name: preset name (``gankit train --model NAME``).
+        name: preset name (`gankit train --model NAME`).
         description: what it is and where it comes from.
         conditional: whether the model takes labels.
         batch_size: default batch size of `fit` (`wgan-gp`: critic steps x the critic's batch,
             see `gankit.models.WGANGP`).
         dataset: default dataset.
-        builder: ``builder(image_shape, num_classes, seed) -> keras.Model`` (uncompiled).
-        compile_kwargs: ``callable() -> dict`` of fresh ``compile`` arguments (new optimizers).
+        builder: `builder(image_shape, num_classes, seed) -> keras.Model` (uncompiled).
+        compile_kwargs: `callable() -> dict` of fresh `compile` arguments (new optimizers).
     """
 
     name: str
@@ -51,11 +51,11 @@ class Preset:
     compile_kwargs: object
 
     def build(self, image_shape=(28, 28, 1), num_classes=10, seed=None):
-        """Builds the (uncompiled) model for images of ``image_shape``."""
+        """Builds the (uncompiled) model for images of `image_shape`."""
         return self.builder(tuple(image_shape), num_classes, seed)
 
     def compile(self, model, jit_compile=True, **overrides):
-        """Compiles ``model`` with this preset's optimizers and loss (``overrides`` win)."""
+        """Compiles `model` with this preset's optimizers and loss (`overrides` win)."""
         kwargs = {**self.compile_kwargs(), "jit_compile": jit_compile, **overrides}
         model.compile(**kwargs)
         return model
@@ -166,12 +166,12 @@ class Domains:
     """The two image domains of a CycleGAN run.
 
     Attributes:
-        train_a: unbatched, finite ``tf.data.Dataset`` of domain A images in [-1, 1].
+        train_a: unbatched, finite `tf.data.Dataset` of domain A images in [-1, 1].
         train_b: the same for domain B.
         test_a: a few fixed float32 images of domain A, for translation panels.
         test_b: the same for domain B.
-        names: display names of the domains, e.g. ``("horse", "zebra")``.
-        description: where the images came from (written to ``metrics.json``).
+        names: display names of the domains, e.g. `("horse", "zebra")`.
+        description: where the images came from (written to `metrics.json`).
     """
 
     train_a: object
@@ -195,14 +195,14 @@ class CycleGANPreset:
     """A named CycleGAN recipe: its data, networks, weights and optimizers.
 
     Attributes:
-        name: preset name (``gankit train --model NAME``).
+        name: preset name (`gankit train --model NAME`).
         description: what it is and where it comes from.
         batch_size: default batch size.
         dataset: what it trains on, in words.
-        domains: ``domains(data_a, data_b, image_size, limit, seed) -> Domains``.
-        builder: ``builder(shape_a, shape_b, seed, sizes) -> CycleGAN`` (uncompiled); ``sizes``
-            is a dict of optional ``g_filters``, ``d_filters``, ``residual_blocks``.
-        compile_kwargs: ``callable() -> dict`` of fresh ``compile`` arguments.
+        domains: `domains(data_a, data_b, image_size, limit, seed) -> Domains`.
+        builder: `builder(shape_a, shape_b, seed, sizes) -> CycleGAN` (uncompiled); `sizes`
+            is a dict of optional `g_filters`, `d_filters`, `residual_blocks`.
+        compile_kwargs: `callable() -> dict` of fresh `compile` arguments.
         balance: cut both domains to the smaller one (report 000 did for horse2zebra).
     """
 
@@ -217,17 +217,17 @@ class CycleGANPreset:
     conditional = False
 
     def load_domains(self, data_a=None, data_b=None, image_size=None, limit=None, seed=0):
-        """The training and panel images (see :class:`Domains`)."""
+        """The training and panel images (see `Domains`)."""
         return self.domains(data_a, data_b, image_size, limit, seed)
 
     def build(self, shape_a, shape_b, seed=None, **sizes):
-        """Builds the (uncompiled) CycleGAN; ``sizes``: ``g_filters``, ``d_filters``,
-        ``residual_blocks`` (None keeps the preset's)."""
+        """Builds the (uncompiled) CycleGAN; `sizes`: `g_filters`, `d_filters`,
+        `residual_blocks` (None keeps the preset's)."""
         return self.builder(tuple(shape_a), tuple(shape_b), seed,
                             {k: v for k, v in sizes.items() if v is not None})
 
     def compile(self, model, jit_compile=True, **overrides):
-        """Compiles ``model`` with this preset's optimizers and loss (``overrides`` win)."""
+        """Compiles `model` with this preset's optimizers and loss (`overrides` win)."""
         model.compile(**{**self.compile_kwargs(), "jit_compile": jit_compile, **overrides})
         return model
 
@@ -277,7 +277,7 @@ def _no_folders(name, data_a, data_b, image_size):
 
 
 def _jittered(ds, size, seed):
-    """CycleGAN's jitter: resize to 286/256 of ``size``, random ``size`` crop, random flip."""
+    """CycleGAN's jitter: resize to 286/256 of `size`, random `size` crop, random flip."""
     from gankit.data import jitter_dataset
 
     return jitter_dataset(ds, crop_size=size, resize_to=round(size * 286 / 256), seed=seed)
@@ -390,7 +390,7 @@ CYCLEGAN_PRESETS = {p.name: p for p in [
 
 
 def get(name):
-    """The :class:`Preset` (or :class:`CycleGANPreset`) called ``name``; ``ValueError`` listing
+    """The `Preset` (or `CycleGANPreset`) called `name`; `ValueError` listing
     the valid names otherwise."""
     if name in CYCLEGAN_PRESETS:
         return CYCLEGAN_PRESETS[name]
@@ -402,5 +402,5 @@ def get(name):
 
 def names():
     """GAN preset names (noise to image), in the order they are documented; the CycleGAN
-    presets are the keys of ``CYCLEGAN_PRESETS``."""
+    presets are the keys of `CYCLEGAN_PRESETS`."""
     return list(PRESETS)

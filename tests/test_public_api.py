@@ -291,3 +291,14 @@ def test_no_private_name_imported_from_another_module(path):
                 and isinstance(node.value, ast.Name) and node.value.id in module_aliases):
             bad.append(f"{node.value.id}.{node.attr} (line {node.lineno})")
     assert not bad, bad
+
+
+RST_MARKUP = re.compile(r"(?<!`)``[^`\n]+``(?!`)|:(?:class|func|meth|mod|attr|exc):`")
+
+
+@pytest.mark.parametrize(
+    "path", sorted(str(p.relative_to(ROOT)) for p in PACKAGE_DIR.rglob("*.py")))
+def test_docstrings_use_keras_markdown_not_rst(path):
+    """One docstring style: Keras' Markdown (`name`, ```python blocks), no RST roles or ``x``."""
+    found = RST_MARKUP.findall(_docstrings(ROOT / path))
+    assert not found, f"{path}: RST markup in docstrings: {found[:5]}"

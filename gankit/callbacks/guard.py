@@ -15,6 +15,8 @@ import os
 import keras
 import numpy as np
 
+from gankit.checks import check_int
+
 
 class TrainingDivergedError(FloatingPointError):
     """Training produced a non-finite (NaN or infinite) loss or weight.
@@ -230,12 +232,7 @@ class DivergenceGuard(keras.callbacks.Callback):
 
     def __init__(self, check_weights_every=None, checkpoint=None, enabled=True):
         super().__init__()
-        if check_weights_every is not None and (
-                isinstance(check_weights_every, bool) or not isinstance(check_weights_every, int)
-                or check_weights_every < 1):
-            raise ValueError("`check_weights_every` must be a positive integer or None, got "
-                             f"{check_weights_every!r}.")
-        self.check_weights_every = check_weights_every
+        self.check_weights_every = check_int("check_weights_every", check_weights_every, none=True)
         self.checkpoint = checkpoint
         self.enabled = bool(enabled)
         self._epoch = 0

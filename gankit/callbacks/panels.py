@@ -47,13 +47,13 @@ def panel_rows(model, images_a, images_b, names=("A", "B")):
 
     Args:
         model: a trained `gankit.models.cyclegan.CycleGAN` (anything with
-            ``translate(images, direction)``, ``image_shape_a`` and ``image_shape_b``).
+            `translate(images, direction)`, `image_shape_a` and `image_shape_b`).
         images_a: images of domain A in [-1, 1] (NHWC), or None.
         images_b: images of domain B in [-1, 1], or None.
-        names: display names of the domains, e.g. ``("horse", "zebra")``.
+        names: display names of the domains, e.g. `("horse", "zebra")`.
 
     Returns:
-        list of ``(label, images)`` rows (labels are two lines, e.g. ``"A\\noriginal"``),
+        list of `(label, images)` rows (labels are two lines, e.g. `"A\\noriginal"`),
         images float32 in [-1, 1]; per given domain:
         original, translated, reconstructed and (when both domains have the same
         shape) identity.
@@ -98,7 +98,7 @@ def translation_panel(model, images_a, images_b, path, names=("A", "B"), cell_si
             up (nearest neighbour) to at least 64 pixels.
 
     Returns:
-        The panel as a uint8 RGB array ``(height, width, 3)``.
+        The panel as a uint8 RGB array `(height, width, 3)`.
 
     Example:
 
@@ -138,9 +138,9 @@ def translation_panel(model, images_a, images_b, path, names=("A", "B"), cell_si
 
 
 class TranslationPanel(keras.callbacks.Callback):
-    """Writes a translation panel of fixed test images every ``every`` epochs.
+    """Writes a translation panel of fixed test images every `every` epochs.
 
-    Files are ``{directory}/panel_epoch_{epoch:03d}.png`` (1-based epoch). No panel is written
+    Files are `{directory}/panel_epoch_{epoch:03d}.png` (1-based epoch). No panel is written
     from non-finite (NaN/inf) weights: that epoch is skipped with a warning.
 
     Args:

@@ -12,6 +12,8 @@ import collections
 import keras
 import numpy as np
 
+from gankit.checks import check_int
+
 _MODES = ("discriminator", "generator", "alternate")
 
 
@@ -103,9 +105,8 @@ class HistoricalReplay(keras.callbacks.Callback):
 
     def __init__(self, every=5, keep=5, mode="discriminator", fraction=1.0, seed=0):
         super().__init__()
-        for name, value in (("every", every), ("keep", keep)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+        check_int("every", every)
+        check_int("keep", keep)
         if mode not in _MODES:
             raise ValueError(f"`mode` must be one of {_MODES}, got {mode!r}.")
         if not 0.0 < float(fraction) <= 1.0:

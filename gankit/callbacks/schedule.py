@@ -6,11 +6,11 @@ __all__ = ["LinearDecay", "linear_decay_factor"]
 
 
 def linear_decay_factor(epoch, hold_epochs, decay_epochs):
-    """Multiplier of the base learning rate at 0-based ``epoch``.
+    """Multiplier of the base learning rate at 0-based `epoch`.
 
-    ``1`` for the first ``hold_epochs`` epochs, then
-    ``1 - (epoch + 1 - hold_epochs) / (decay_epochs + 1)`` (the CycleGAN reference
-    schedule), reaching ``0`` at epoch ``hold_epochs + decay_epochs`` and staying
+    `1` for the first `hold_epochs` epochs, then
+    `1 - (epoch + 1 - hold_epochs) / (decay_epochs + 1)` (the CycleGAN reference
+    schedule), reaching `0` at epoch `hold_epochs + decay_epochs` and staying
     there.
 
     Args:
@@ -33,22 +33,22 @@ def linear_decay_factor(epoch, hold_epochs, decay_epochs):
 
 
 class LinearDecay(keras.callbacks.Callback):
-    """Holds the learning rate for ``hold_epochs`` epochs, then decays it linearly to zero.
+    """Holds the learning rate for `hold_epochs` epochs, then decays it linearly to zero.
 
-    At the start of each epoch ``e`` (0-based) every optimizer's learning rate is
-    set to ``base * linear_decay_factor(e, hold_epochs, decay_epochs)``: the rate is
-    a pure function of the epoch, so ``fit(..., initial_epoch=k)`` continues the
-    schedule exactly. The epoch's rate (of the first optimizer) is logged as ``learning_rate``.
+    At the start of each epoch `e` (0-based) every optimizer's learning rate is
+    set to `base * linear_decay_factor(e, hold_epochs, decay_epochs)`: the rate is
+    a pure function of the epoch, so `fit(..., initial_epoch=k)` continues the
+    schedule exactly. The epoch's rate (of the first optimizer) is logged as `learning_rate`.
 
-    The base rate is ``initial_learning_rate`` if given, else each optimizer's
+    The base rate is `initial_learning_rate` if given, else each optimizer's
     rate when this callback first sees it. When resuming a *reloaded* model (whose
-    saved rate is already decayed) pass ``initial_learning_rate`` explicitly.
+    saved rate is already decayed) pass `initial_learning_rate` explicitly.
 
     Args:
         hold_epochs: epochs at the base rate (the paper: 100).
         decay_epochs: epochs of linear decay to zero (the paper: 100).
-        optimizers: what to schedule: a model with ``g_optimizer``/``d_optimizer``
-            (the gankit GANs and CycleGAN), a ``keras.Model`` with ``optimizer``, one
+        optimizers: what to schedule: a model with `g_optimizer`/`d_optimizer`
+            (the gankit GANs and CycleGAN), a `keras.Model` with `optimizer`, one
             optimizer or a list of them. None: the model being fitted.
         initial_learning_rate: base rate (float, applied to every optimizer), or None.
         verbose: print the rate at each epoch start.
@@ -131,7 +131,7 @@ class LinearDecay(keras.callbacks.Callback):
         return self._base_rates[id(optimizer)]
 
     def learning_rate(self, epoch, base=1.0):
-        """Learning rate at 0-based ``epoch`` for base rate ``base``."""
+        """Learning rate at 0-based `epoch` for base rate `base`."""
         return base * linear_decay_factor(epoch, self.hold_epochs, self.decay_epochs)
 
     def on_epoch_begin(self, epoch, logs=None):

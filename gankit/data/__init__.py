@@ -1,7 +1,7 @@
-"""Datasets as ``tf.data`` pipelines: MNIST, Fashion-MNIST, colored MNIST, SVHN, horse2zebra.
+"""Datasets as `tf.data` pipelines: MNIST, Fashion-MNIST, colored MNIST, SVHN, horse2zebra.
 
-Offline sources come first; see :func:`load_arrays` for the search order and
-``DEVELOPERS.md`` for the offline packages.
+Offline sources come first; see `load_arrays` for the search order and
+`DEVELOPERS.md` for the offline packages.
 
 Example:
 

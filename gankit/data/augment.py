@@ -6,18 +6,18 @@ import tensorflow as tf
 def jitter(image, seed, resize_to=286, crop_to=256, flip=True):
     """Random jitter of one image, as in pix2pix/CycleGAN: resize, random crop, random flip.
 
-    Deterministic for a given ``seed`` (a shape ``(2,)`` integer tensor), so pipelines built from
-    :func:`jitter_dataset` repeat exactly for the same dataset seed.
+    Deterministic for a given `seed` (a shape `(2,)` integer tensor), so pipelines built from
+    `jitter_dataset` repeat exactly for the same dataset seed.
 
     Args:
-        image: float image ``(h, w, c)``.
-        seed: stateless seed, shape ``(2,)`` int32/int64.
-        resize_to: int or ``(h, w)`` to resize to first (``None`` keeps the size).
-        crop_to: int or ``(h, w)`` of the random crop; must not exceed the resized size.
+        image: float image `(h, w, c)`.
+        seed: stateless seed, shape `(2,)` int32/int64.
+        resize_to: int or `(h, w)` to resize to first (`None` keeps the size).
+        crop_to: int or `(h, w)` of the random crop; must not exceed the resized size.
         flip: random left-right flip with probability 1/2.
 
     Returns:
-        The jittered image ``(crop_h, crop_w, c)``, same dtype.
+        The jittered image `(crop_h, crop_w, c)`, same dtype.
     """
     resize_to = _pair(resize_to)
     crop_to = _pair(crop_to)
@@ -34,10 +34,10 @@ def jitter(image, seed, resize_to=286, crop_to=256, flip=True):
 
 
 def jitter_dataset(ds, crop_size, flip=True, seed=None, resize_to=None):
-    """Applies :func:`jitter` to every image of an unbatched dataset, seeded per element.
+    """Applies `jitter` to every image of an unbatched dataset, seeded per element.
 
-    Elements may be images or ``(image, label)``. With a ``seed``, the jitter of the element at
-    position ``i`` of an epoch is drawn from ``(seed, epoch, i)`` (see `gankit.data.set_epoch`):
+    Elements may be images or `(image, label)`. With a `seed`, the jitter of the element at
+    position `i` of an epoch is drawn from `(seed, epoch, i)` (see `gankit.data.set_epoch`):
     every epoch is jittered anew, and a resumed run is jittered as the uninterrupted one.
     """
     from gankit.data import epochs

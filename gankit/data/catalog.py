@@ -44,12 +44,12 @@ _SOURCES = {
 
 
 def list_datasets():
-    """Names of the datasets :func:`load` and :func:`load_arrays` know."""
+    """Names of the datasets `load` and `load_arrays` know."""
     return sorted(DATASETS)
 
 
 def info(name):
-    """The :class:`DatasetInfo` of ``name``; ``ValueError`` listing the valid names otherwise."""
+    """The `DatasetInfo` of `name`; `ValueError` listing the valid names otherwise."""
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; valid names: {', '.join(list_datasets())}")
     return DATASETS[name]
@@ -67,7 +67,7 @@ def _use_online(download):
 
 @dataclasses.dataclass
 class Located:
-    """A dataset source that was found: the :class:`sources.Source` and what its ``find`` returned."""
+    """A dataset source that was found: the `sources.Source` and what its `find` returned."""
 
     source: object
     found: object
@@ -77,14 +77,14 @@ class Located:
 
 
 def locate(name, download=None):
-    """Finds the first available source of ``name`` without reading it.
+    """Finds the first available source of `name` without reading it.
 
     Args:
-        name: a dataset name (see :func:`list_datasets`).
-        download: allow the online source; ``None`` means "unless ``GANKIT_OFFLINE=1``".
+        name: a dataset name (see `list_datasets`).
+        download: allow the online source; `None` means "unless `GANKIT_OFFLINE=1`".
 
     Returns:
-        :class:`Located`.
+        `Located`.
 
     Raises:
         DatasetNotFoundError: listing every place looked at and how to fill one.
@@ -130,7 +130,7 @@ def _save_cache(name, key, arrays):
 
 
 def _read_cache(name, split, path):
-    """The cached arrays of ``name``/``split`` in ``path``, or None when it must be rebuilt.
+    """The cached arrays of `name`/`split` in `path`, or None when it must be rebuilt.
 
     A cache file that cannot be read (truncated, not a zip, missing arrays) or whose arrays do
     not look like the dataset (shape, dtype, length, labels, known per-class counts) is
@@ -174,24 +174,24 @@ def _read_source(name, located):
 def load_arrays(name, split="train", download=None, seed=0, cache=True):
     """Loads a split of a named dataset as numpy arrays.
 
-    Sources are tried in order (``$GANKIT_DATA_DIR``, Keras cache, offline packages, online).
+    Sources are tried in order (`$GANKIT_DATA_DIR`, Keras cache, offline packages, online).
     MNIST and Fashion-MNIST are verified against their known per-class counts and checksum on
-    first load; the verified arrays are then cached as ``.npz`` under ``$GANKIT_CACHE_DIR``
-    (default ``~/.cache/gankit``), so later loads take a fraction of a second. A cache file that
+    first load; the verified arrays are then cached as `.npz` under `$GANKIT_CACHE_DIR`
+    (default `~/.cache/gankit`), so later loads take a fraction of a second. A cache file that
     is unreadable or does not look like the dataset (shape, dtype, labels, class counts) is
     rebuilt from the source, with a logged warning.
 
     Args:
-        name: ``"mnist"``, ``"fashion_mnist"``, ``"colored_mnist"``, ``"svhn"`` or ``"horse2zebra"``.
-        split: ``"train"`` or ``"test"`` (horse2zebra: ``"trainA"``, ``"trainB"``, ``"testA"``,
-            ``"testB"``).
-        download: allow the online source; ``None`` means "unless ``GANKIT_OFFLINE=1``".
+        name: `"mnist"`, `"fashion_mnist"`, `"colored_mnist"`, `"svhn"` or `"horse2zebra"`.
+        split: `"train"` or `"test"` (horse2zebra: `"trainA"`, `"trainB"`, `"testA"`,
+            `"testB"`).
+        download: allow the online source; `None` means "unless `GANKIT_OFFLINE=1`".
         seed: colored MNIST only: the background crops are a function of this seed (the test split
-            uses ``seed + 1``).
-        cache: read and write the ``.npz`` cache.
+            uses `seed + 1`).
+        cache: read and write the `.npz` cache.
 
     Returns:
-        ``(images, labels)``: uint8 NHWC images and int64 labels (horse2zebra: the domain, 0 or 1).
+        `(images, labels)`: uint8 NHWC images and int64 labels (horse2zebra: the domain, 0 or 1).
 
     Raises:
         ValueError: unknown name or split.
@@ -247,7 +247,7 @@ def _colored_mnist(split, download, seed, cache):
 def describe(download=False):
     """One line per dataset: its name, what it is, and where it was found (or why not).
 
-    Used by ``gankit data``. Finds sources without reading them.
+    Used by `gankit data`. Finds sources without reading them.
     """
     lines = []
     for name in list_datasets():

@@ -12,7 +12,7 @@ CROP_SCALE = (64, 160)  # side of the square crop of the photo before resizing t
 
 
 def background_photo():
-    """The background photo as float32 RGB in [0, 1] (matplotlib's ``grace_hopper.jpg``)."""
+    """The background photo as float32 RGB in [0, 1] (matplotlib's `grace_hopper.jpg`)."""
     from matplotlib import cbook
     from PIL import Image
 
@@ -25,12 +25,12 @@ def colorize(digits, seed=0, photo=None):
     """Turns grayscale digits into colored-MNIST images.
 
     Args:
-        digits: uint8 array ``(n, h, w)`` or ``(n, h, w, 1)``.
-        seed: the crops (position and scale) are a pure function of ``seed`` and the index.
-        photo: optional float RGB background in [0, 1]; defaults to :func:`background_photo`.
+        digits: uint8 array `(n, h, w)` or `(n, h, w, 1)`.
+        seed: the crops (position and scale) are a pure function of `seed` and the index.
+        photo: optional float RGB background in [0, 1]; defaults to `background_photo`.
 
     Returns:
-        uint8 array ``(n, h, w, 3)``: ``photo_crop * (1 - m) + (1 - photo_crop) * m`` where ``m`` is
+        uint8 array `(n, h, w, 3)`: `photo_crop * (1 - m) + (1 - photo_crop) * m` where `m` is
         the digit's intensity in [0, 1], i.e. the photo inverted where the digit is.
 
     Example:

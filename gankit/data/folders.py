@@ -28,7 +28,7 @@ class FolderScan:
 
 
 def _to_array(image, channels):
-    """Converts a PIL image of any mode to a uint8 array with ``channels`` channels."""
+    """Converts a PIL image of any mode to a uint8 array with `channels` channels."""
     from PIL import Image
 
     if image.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
@@ -51,7 +51,7 @@ def _to_array(image, channels):
 
 
 def decode_image_file(path, image_size=None, channels=3, max_pixels=MAX_PIXELS):
-    """Decodes one image file with Pillow into uint8 ``(h, w, channels)``, resized if asked.
+    """Decodes one image file with Pillow into uint8 `(h, w, channels)`, resized if asked.
 
     Raises:
         ValueError: the file is not a decodable image or is too large.
@@ -73,12 +73,12 @@ def decode_image_file(path, image_size=None, channels=3, max_pixels=MAX_PIXELS):
 
 
 def scan_folder(path, channels=3, max_pixels=MAX_PIXELS):
-    """Lists the image files of ``path`` (recursively, sorted) that decode.
+    """Lists the image files of `path` (recursively, sorted) that decode.
 
     Corrupt files are skipped and counted in a single warning.
 
     Raises:
-        FileNotFoundError: ``path`` does not exist or holds no usable image.
+        FileNotFoundError: `path` does not exist or holds no usable image.
     """
     path = Path(path)
     if not path.is_dir():
@@ -108,9 +108,9 @@ def scan_folder(path, channels=3, max_pixels=MAX_PIXELS):
 
 
 def read_folder_arrays(path, image_size=None, channels=3, label=0):
-    """Reads every usable image of a folder into memory: ``(uint8 NHWC, int64 labels)``.
+    """Reads every usable image of a folder into memory: `(uint8 NHWC, int64 labels)`.
 
-    Images of different sizes need ``image_size``; without it the first image's size is used.
+    Images of different sizes need `image_size`; without it the first image's size is used.
     """
     scan = scan_folder(path, channels)
     if image_size is None:
@@ -121,30 +121,30 @@ def read_folder_arrays(path, image_size=None, channels=3, label=0):
 
 def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=None, cache=True,
                  label=None, augment=False, crop_size=None, flip=True):
-    """An unbatched ``tf.data.Dataset`` of the images in a folder, float32 in [-1, 1].
+    """An unbatched `tf.data.Dataset` of the images in a folder, float32 in [-1, 1].
 
     Args:
         path: folder searched recursively for png/jpg/bmp/gif/webp/tif files.
-        image_size: ``(height, width)`` every image is resized to (an int means square).
+        image_size: `(height, width)` every image is resized to (an int means square).
         channels: 1 or 3; grayscale, palette, RGBA (composited on white) and 16-bit images are
             converted.
-        shuffle: shuffle the files each epoch (seeded by ``seed``: the order of each epoch is
+        shuffle: shuffle the files each epoch (seeded by `seed`: the order of each epoch is
             then drawn from the seed and the epoch, see `gankit.data.set_epoch`).
         seed: shuffle and augmentation seed.
         cache: keep decoded images in memory after the first epoch.
-        label: if given, elements are ``(image, label)``.
-        augment: apply :func:`gankit.data.jitter` (random crop to ``crop_size`` after resizing to
-            ``image_size``, random horizontal flip).
-        crop_size: crop size for ``augment`` (default: ``image_size`` minus 30/256 of it, i.e.
+        label: if given, elements are `(image, label)`.
+        augment: apply `gankit.data.jitter` (random crop to `crop_size` after resizing to
+            `image_size`, random horizontal flip).
+        crop_size: crop size for `augment` (default: `image_size` minus 30/256 of it, i.e.
             286 -> 256 as in CycleGAN).
         flip: random horizontal flip when augmenting.
 
     Returns:
-        ``tf.data.Dataset`` of images ``(h, w, channels)``.
+        `tf.data.Dataset` of images `(h, w, channels)`.
 
     Raises:
         FileNotFoundError: missing folder or no usable image in it.
-        ValueError: bad ``channels`` or ``image_size``.
+        ValueError: bad `channels` or `image_size`.
 
     Example:
 

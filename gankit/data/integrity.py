@@ -1,7 +1,7 @@
 """Known contents of the reference datasets, checked on first load.
 
 A dataset whose per-class counts or checksum differ from these is refused with a
-``DatasetIntegrityError``: a silently wrong dataset would corrupt every result built on it.
+`DatasetIntegrityError`: a silently wrong dataset would corrupt every result built on it.
 """
 
 import hashlib
@@ -28,7 +28,7 @@ CHECKSUMS = {
 
 
 def checksum(images, labels):
-    """sha256 hex digest of ``images`` (uint8) then ``labels`` (int64)."""
+    """sha256 hex digest of `images` (uint8) then `labels` (int64)."""
     h = hashlib.sha256()
     h.update(np.ascontiguousarray(images, dtype=np.uint8).tobytes())
     h.update(np.ascontiguousarray(labels, dtype=np.int64).tobytes())
@@ -40,7 +40,7 @@ def class_counts(labels, num_classes=10):
 
 
 def verify(name, split, images, labels, source=""):
-    """Checks ``(images, labels)`` against the known counts and checksum of ``name``/``split``.
+    """Checks `(images, labels)` against the known counts and checksum of `name`/`split`.
 
     Datasets without a reference (generated or user-provided ones) pass unchecked.
 

@@ -1,4 +1,4 @@
-"""``tf.data`` pipelines: scaling to [-1, 1], padding, one-hot labels, shuffling, batching."""
+"""`tf.data` pipelines: scaling to [-1, 1], padding, one-hot labels, shuffling, batching."""
 
 import numpy as np
 import tensorflow as tf
@@ -16,7 +16,7 @@ def scale(images):
 
 
 def pad(images, size, value=-1.0):
-    """Centre-pads images (``(..., h, w, c)``) to ``size`` x ``size`` with ``value``."""
+    """Centre-pads images (`(..., h, w, c)`) to `size` x `size` with `value`."""
     h, w = images.shape[-3], images.shape[-2]
     if size < h or size < w:
         raise ValueError(f"pad_to={size} is smaller than the images ({h}x{w})")
@@ -27,13 +27,13 @@ def pad(images, size, value=-1.0):
 
 
 def to_channels(images, channels):
-    """Repeats a 1-channel image (``(..., h, w, 1)``) to ``channels``; others pass unchanged.
+    """Repeats a 1-channel image (`(..., h, w, 1)`) to `channels`; others pass unchanged.
 
-    With ``pad`` this turns MNIST (28x28x1) into 32x32x3 images shaped like SVHN, as report
+    With `pad` this turns MNIST (28x28x1) into 32x32x3 images shaped like SVHN, as report
     001 did for MNIST <-> SVHN, so a CycleGAN can use the identity loss between the domains.
 
     Raises:
-        ValueError: the images have another channel count than 1 or ``channels``.
+        ValueError: the images have another channel count than 1 or `channels`.
     """
     have = images.shape[-1]
     if have == channels:
@@ -140,27 +140,27 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
 def load(name, split="train", batch_size=64, shuffle=None, seed=None, one_hot=False, pad_to=None,
          cache=True, drop_remainder=False, limit=None, download=None, repeat=False,
          channels=None):
-    """Loads a named dataset as a ``tf.data`` pipeline of float32 images in [-1, 1] and labels.
+    """Loads a named dataset as a `tf.data` pipeline of float32 images in [-1, 1] and labels.
 
     Args:
-        name: ``"mnist"``, ``"fashion_mnist"``, ``"colored_mnist"``, ``"svhn"``, ``"horse2zebra"``.
-        split: ``"train"`` or ``"test"`` (horse2zebra: ``trainA``/``trainB``/``testA``/``testB``).
-        batch_size: batch size (``None``: unbatched).
-        shuffle: default ``True`` for training splits, ``False`` for test splits.
+        name: `"mnist"`, `"fashion_mnist"`, `"colored_mnist"`, `"svhn"`, `"horse2zebra"`.
+        split: `"train"` or `"test"` (horse2zebra: `trainA`/`trainB`/`testA`/`testB`).
+        batch_size: batch size (`None`: unbatched).
+        shuffle: default `True` for training splits, `False` for test splits.
         seed: shuffle seed; each epoch's order is then drawn from the seed and the epoch, so a
             resumed `fit(..., initial_epoch=k)` sees the uninterrupted run's batches.
         one_hot: one-hot float32 labels.
         pad_to: centre-pad to a square size with -1 (MNIST 28 -> 32 for LeNet or SVHN pairing).
         cache: kept so that existing calls work (see `from_arrays`: the arrays are in memory).
         drop_remainder: drop the last incomplete batch.
-        limit: use only the first ``limit`` examples (quick runs, tests).
-        download: allow the online source (default: unless ``GANKIT_OFFLINE=1``).
+        limit: use only the first `limit` examples (quick runs, tests).
+        download: allow the online source (default: unless `GANKIT_OFFLINE=1`).
         repeat: repeat forever.
-        channels: repeat 1-channel images to this many channels. ``pad_to=32, channels=3``
+        channels: repeat 1-channel images to this many channels. `pad_to=32, channels=3`
             gives MNIST the shape of SVHN (32x32x3), report 001's MNIST <-> SVHN setting.
 
     Returns:
-        ``tf.data.Dataset`` yielding ``(images, labels)`` batches, prefetched.
+        `tf.data.Dataset` yielding `(images, labels)` batches, prefetched.
 
     Raises:
         ValueError: unknown dataset or split (the message lists the valid ones).
@@ -190,22 +190,22 @@ def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
     """Pairs two unbatched image datasets for unpaired (CycleGAN) training.
 
     Each domain is shuffled independently. An epoch is as long as the larger domain: the smaller
-    one is repeated (reshuffled on each pass). With ``balance=True`` both domains are cut to the
+    one is repeated (reshuffled on each pass). With `balance=True` both domains are cut to the
     smaller count instead (as report 000 did for horse2zebra, 1067 horses and 1067 zebras).
-    Elements that are ``(image, label)`` are reduced to the image.
+    Elements that are `(image, label)` are reduced to the image.
 
     Args:
         ds_a: unbatched dataset of domain A images (finite).
         ds_b: unbatched dataset of domain B images (finite).
         batch_size: pairs per batch.
         shuffle: shuffle each domain each epoch.
-        seed: base seed; domain B uses ``seed + 1``. With a seed, the order of each pass
+        seed: base seed; domain B uses `seed + 1`. With a seed, the order of each pass
             is drawn from the seed, the epoch and the pass (see `gankit.data.set_epoch`).
         balance: use the same number of images from both domains (the smaller count).
         drop_remainder: drop the last incomplete batch.
 
     Returns:
-        ``tf.data.Dataset`` of ``(a_images, b_images)`` batches.
+        `tf.data.Dataset` of `(a_images, b_images)` batches.
 
     Example:
 

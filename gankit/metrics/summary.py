@@ -11,28 +11,28 @@ SCORED_DATASETS = ("mnist", "fashion_mnist", "colored_mnist")
 def evaluate_generator(model, dataset="mnist", n=10000, seed=0, splits=10, classifier=None):
     """Scores a gankit model's samples with the dataset's pretrained LeNet (or your classifier).
 
-    Conditional models are asked for ``n`` images with balanced labels in a shuffled order
+    Conditional models are asked for `n` images with balanced labels in a shuffled order
     (evaluation batches mix classes; generation runs in inference mode anyway).
 
     Args:
-        model: a gankit model with ``generate`` and ``num_classes``.
+        model: a gankit model with `generate` and `num_classes`.
         dataset: the real test split the Fréchet distance compares against and, with
-            ``classifier=None``, the LeNet: ``"mnist"``, ``"fashion_mnist"`` or
-            ``"colored_mnist"``.
+            `classifier=None`, the LeNet: `"mnist"`, `"fashion_mnist"` or
+            `"colored_mnist"`.
         n: number of generated images.
         seed: noise and label-order seed.
         splits: Inception Score splits (over shuffled samples).
-        classifier: None (the dataset's shipped LeNet) or your own ``keras.Model`` returning
-            class probabilities with a ``"features"`` layer (``gankit.lenet``), needed for
+        classifier: None (the dataset's shipped LeNet) or your own `keras.Model` returning
+            class probabilities with a `"features"` layer (`gankit.lenet`), needed for
             datasets gankit ships no LeNet for (SVHN, ...).
 
     Returns:
-        dict with ``inception_score``, ``inception_score_std``, ``frechet_distance`` (to the real
-        test split, LeNet features), ``classes_covered``, ``coverage_entropy`` and, for
-        conditional models, ``conditional_accuracy`` and ``per_class_accuracy``.
+        dict with `inception_score`, `inception_score_std`, `frechet_distance` (to the real
+        test split, LeNet features), `classes_covered`, `coverage_entropy` and, for
+        conditional models, `conditional_accuracy` and `per_class_accuracy`.
 
     Raises:
-        ValueError: ``classifier=None`` and ``dataset`` has no pretrained LeNet, or the samples
+        ValueError: `classifier=None` and `dataset` has no pretrained LeNet, or the samples
             do not fit the classifier.
 
     Example:

@@ -43,7 +43,7 @@ __all__ = [
 
 
 def fit_to_size(images, height, width, fill=-1.0):
-    """Center-crops or pads (with ``fill``) float images to ``height x width``.
+    """Center-crops or pads (with `fill`) float images to `height x width`.
 
     Args:
         images: float NHWC images.
@@ -52,7 +52,7 @@ def fit_to_size(images, height, width, fill=-1.0):
         fill: value of padded pixels (-1 is black in [-1, 1]).
 
     Returns:
-        float32 array ``(n, height, width, c)``.
+        float32 array `(n, height, width, c)`.
 
     Example:
 
@@ -104,16 +104,16 @@ def label_preservation(model, images, labels, direction="ab", classifier=None, b
     Args:
         model: a trained `gankit.models.cyclegan.CycleGAN`.
         images: source-domain images (float in [-1, 1] or uint8), NHWC.
-        labels: their integer labels ``(n,)``.
-        direction: ``"ab"`` translates A -> B (classifier of domain B), ``"ba"`` B -> A.
-        classifier: LeNet of the TARGET domain: a ``keras.Model`` returning class
-            probabilities, a pretrained name (``"mnist"``, ``"colored_mnist"``), or None
+        labels: their integer labels `(n,)`.
+        direction: `"ab"` translates A -> B (classifier of domain B), `"ba"` B -> A.
+        classifier: LeNet of the TARGET domain: a `keras.Model` returning class
+            probabilities, a pretrained name (`"mnist"`, `"colored_mnist"`), or None
             (MNIST LeNet for 1-channel targets, colored-MNIST LeNet for 3-channel ones).
         batch_size: images per forward pass.
 
     Returns:
-        dict with ``accuracy`` (float), ``per_class`` (float array, NaN for absent classes),
-        ``support`` (images per class) and ``confusion`` (rows: source label, columns:
+        dict with `accuracy` (float), `per_class` (float array, NaN for absent classes),
+        `support` (images per class) and `confusion` (rows: source label, columns:
         predicted label of the translation), as `gankit.metrics.conditional_accuracy`.
 
     Example:
@@ -146,9 +146,9 @@ def translation_frechet_distance(
         model: a trained `gankit.models.cyclegan.CycleGAN`.
         images_src: source-domain images to translate (float in [-1, 1] or uint8).
         images_target_real: real images of the target domain, or their statistics
-            (``gankit.metrics.reference_statistics(...)``).
-        direction: ``"ab"`` (A -> B) or ``"ba"`` (B -> A).
-        classifier: LeNet of the target domain (a ``keras.Model`` with a ``"features"``
+            (`gankit.metrics.reference_statistics(...)`).
+        direction: `"ab"` (A -> B) or `"ba"` (B -> A).
+        classifier: LeNet of the target domain (a `keras.Model` with a `"features"`
             layer, a pretrained name, or None: chosen by the target's channel count).
         batch_size: images per forward pass.
 
@@ -205,25 +205,25 @@ def translation_frechet_table(
 ):
     """Report 000's Table 1: Fréchet distances between originals and fake / recovered / identity.
 
-    For each domain X (images ``x``, translated by ``G: X -> Y`` and back by ``F: Y -> X``):
-    ``fake = d(x, G(x))``, ``recovered = d(x, F(G(x)))`` and ``identity = d(x, F(x))``
+    For each domain X (images `x`, translated by `G: X -> Y` and back by `F: Y -> X`):
+    `fake = d(x, G(x))`, `recovered = d(x, F(G(x)))` and `identity = d(x, F(x))`
     (None when the domains differ in shape, so there is no identity mapping). Report 000 found,
     after 15 epochs on horse2zebra: horses 268.82 / 172.11 / 136.58, zebras 204.98 / 84.91 /
     63.42: fakes farthest from the originals (they should look like the other domain),
     identity images closest.
 
     Args:
-        model: a trained `gankit.models.cyclegan.CycleGAN` (anything with ``translate`` and
-            ``image_shape_a`` / ``image_shape_b``).
+        model: a trained `gankit.models.cyclegan.CycleGAN` (anything with `translate` and
+            `image_shape_a` / `image_shape_b`).
         images_a: images of domain A (float in [-1, 1] or uint8), NHWC, at least 2.
         images_b: images of domain B.
-        names: row names, e.g. ``("Horses", "Zebras")``.
-        distance: ``"fid"`` (InceptionV3 features, as the report; needs the local ImageNet
-            weights, see `gankit.metrics.inception_feature_extractor`), ``"lenet"`` (the
+        names: row names, e.g. `("Horses", "Zebras")`.
+        distance: `"fid"` (InceptionV3 features, as the report; needs the local ImageNet
+            weights, see `gankit.metrics.inception_feature_extractor`), `"lenet"` (the
             digit LeNets' features, for MNIST-like domains) or a function ``(real, fake) ->
             float``.
-        weights: InceptionV3 weights for ``"fid"`` (``"random"`` only tests the plumbing).
-        image_size: side images are resized to for ``"fid"`` (299 as standard FID).
+        weights: InceptionV3 weights for `"fid"` (`"random"` only tests the plumbing).
+        image_size: side images are resized to for `"fid"` (299 as standard FID).
         batch_size: images per forward pass.
 
     Returns:
@@ -277,7 +277,7 @@ def frechet_table_markdown(rows, digits=2):
 
     Returns:
         str, e.g. ``"| Class | Fake | Recovered | Identity |\n|---|---:|---:|---:|\n| Horses |
-        268.82 | 172.11 | 136.58 |"``; an identity of None shows as ``-``.
+        268.82 | 172.11 | 136.58 |"`; an identity of None shows as `-``.
 
     Example:
 

@@ -24,6 +24,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from gankit.checks import check_int
 from gankit.models.two_player import TwoPlayerModel
 
 
@@ -169,9 +170,7 @@ class AdversarialModel(TwoPlayerModel):
                     "from; pass latent_dim."
                 )
             latent_dim = int(np.prod(shape)) if None not in shape else None
-        if not isinstance(latent_dim, (int, np.integer)) or latent_dim <= 0:
-            raise ValueError(f"latent_dim must be a positive int, got {latent_dim!r}.")
-        return int(latent_dim)
+        return check_int("latent_dim", latent_dim)
 
     def _check_nets(self):
         expected = 1 if self.num_classes is None else 2

@@ -1,9 +1,9 @@
 """CycleGAN: unpaired image-to-image translation (Zhu et al. 2017).
 
 Seed reports 000 (horses <-> zebras with an LSGAN CycleGAN), 001 (MNIST <->
-colored MNIST / SVHN) and the lecture slides 004. Two generators ``G_AB: A -> B``
-and ``G_BA: B -> A``, two discriminators ``D_A`` (real A vs generated A) and
-``D_B``; the generators are trained with adversarial, cycle-consistency (L1) and
+colored MNIST / SVHN) and the lecture slides 004. Two generators `G_AB: A -> B`
+and `G_BA: B -> A`, two discriminators `D_A` (real A vs generated A) and
+`D_B`; the generators are trained with adversarial, cycle-consistency (L1) and
 identity (L1) terms, the discriminators on a history pool of generated images.
 """
 
@@ -12,6 +12,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from gankit.images import to_float
 from gankit.models.image_pool import ImagePool
 from gankit.models.two_player import TwoPlayerModel
 
@@ -339,7 +340,7 @@ class CycleGAN(TwoPlayerModel):
                 f"got {images.shape}."
             )
         if images.dtype == np.uint8:
-            images = images.astype("float32") / 127.5 - 1.0
+            images = to_float(images)
         images = images.astype("float32")
         if images.size and (images.min() < -1.001 or images.max() > 1.001):
             raise ValueError(

@@ -2,9 +2,9 @@
 
 CycleGAN trains its discriminators on a buffer of earlier generated images rather
 than only the newest ones, which damps oscillation. The pool's contents, fill
-count and random state live in variables, so the pool works inside ``tf.function``/XLA and
+count and random state live in variables, so the pool works inside `tf.function`/XLA and
 is saved and restored with the model (the random state by the model, as every
-``SeedGenerator``'s: see ``gankit.models.two_player``).
+`SeedGenerator`'s: see `gankit.models.two_player`).
 """
 
 import keras
@@ -17,13 +17,13 @@ _LEGACY_SEED_KEY = "seed_state"  # where earlier versions saved the pool's rando
 
 @keras.saving.register_keras_serializable(package="gankit")
 class ImagePool(layers.Layer):
-    """Buffer of up to ``pool_size`` generated images.
+    """Buffer of up to `pool_size` generated images.
 
     Calling the pool with a batch returns a batch of the same shape. While the
     pool is not full, each image is stored and returned unchanged. Once full, each
     image is, with probability 1/2, swapped with a random stored image (the stored
     one is returned, the new one takes its place); otherwise it is returned
-    unchanged. ``pool_size=0`` returns the batch unchanged.
+    unchanged. `pool_size=0` returns the batch unchanged.
 
     The batch is processed at once: images of one batch that draw the same slot
     all return that slot's earlier image, and one of them is stored (the
@@ -33,10 +33,10 @@ class ImagePool(layers.Layer):
         pool_size: number of stored images.
         image_shape: (height, width, channels) of the images; if None, taken from
             the first batch.
-        seed: int or None, seed of the ``keras.random.SeedGenerator``.
+        seed: int or None, seed of the `keras.random.SeedGenerator`.
 
     Returns:
-        A layer; ``pool(images)`` returns float32 images of the same shape.
+        A layer; `pool(images)` returns float32 images of the same shape.
 
     Example:
 

@@ -24,9 +24,10 @@ import copy
 
 import keras
 import numpy as np
-from keras import ops
 
 from gankit import losses
+from gankit.batches import predict_in_batches
+from gankit.checks import check_int
 from gankit.models.fitting import FitDefaults
 
 __all__ = ["TwoPlayerModel"]
@@ -315,15 +316,14 @@ class TwoPlayerModel(FitDefaults, keras.Model):
                                           model.generator.output_shape[1:])
         ```
         """
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"batch_size must be a positive int, got {batch_size!r}.")
-        several = isinstance(inputs, (list, tuple))
-        n = len(inputs[0]) if several else len(inputs)
-        outputs = []
-        for start in range(0, n, int(batch_size)):
-            rows = slice(start, start + int(batch_size))
-            batch = [x[rows] for x in inputs] if several else inputs[rows]
-            outputs.append(ops.convert_to_numpy(net(batch, training=False)))
-        if not outputs:
+        batch_size = check_int("batch_size", batch_size)
+        arrays = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+        if len(arrays[0]) == 0:
             return np.zeros((0, *output_shape), "float32")
-        return np.concatenate(outputs).astype("float32")
+        if len(arrays) == 1:
+            outputs = predict_in_batches(lambda x: net(x, training=False), *arrays,
+                                         batch_size=batch_size)
+        else:
+            outputs = predict_in_batches(lambda *xs: net(list(xs), training=False), *arrays,
+                                         batch_size=batch_size)
+        return outputs.astype("float32")

@@ -11,6 +11,8 @@ import math
 import keras
 from keras import layers
 
+from gankit.checks import check_int
+
 
 def check_image_shape(image_shape, multiple_of=1):
     """Validates `(height, width, channels)` and returns it as a tuple of ints.
@@ -48,8 +50,7 @@ def check_image_shape(image_shape, multiple_of=1):
 def check_positive(**values):
     """Raises ValueError unless every keyword value is a positive int."""
     for name, value in values.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-            raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        check_int(name, value)
 
 
 def check_conditional(conditional, num_classes):

@@ -3,13 +3,13 @@
 From the seed reports 000 (horses <-> zebras, LSGAN CycleGAN), 001 (MNIST <->
 colored MNIST / SVHN with small networks and cropped patch discriminators) and
 the lecture slides 004. Layout follows Zhu et al. (2017): instance
-normalization (``GroupNormalization(groups=-1)``), ReLU in the generator,
+normalization (`GroupNormalization(groups=-1)`), ReLU in the generator,
 LeakyReLU(0.2) in the discriminator, weights drawn from N(0, 0.02).
 
-With ``norm_affine=False`` (the default, as ``nn.InstanceNorm2d`` in the
+With `norm_affine=False` (the default, as `nn.InstanceNorm2d` in the
 reference implementation) the parameter counts match the reference:
-``resnet_generator((256, 256, 3))`` has 11,378,179 parameters and
-``patch_discriminator((256, 256, 3))`` 2,764,737.
+`resnet_generator((256, 256, 3))` has 11,378,179 parameters and
+`patch_discriminator((256, 256, 3))` 2,764,737.
 """
 
 import keras
@@ -76,16 +76,16 @@ def resnet_generator(
 ):
     """ResNet image-to-image generator of CycleGAN (Johnson et al. layout).
 
-    ``c7s1-f, d2f, d4f, R4f x N, u2f, uf, c7s1-out``: reflection padding and a
-    7x7 convolution, ``num_downsampling`` stride-2 3x3 convolutions doubling the
-    width, ``num_residual_blocks`` residual blocks (reflection padding, 3x3 conv,
+    `c7s1-f, d2f, d4f, R4f x N, u2f, uf, c7s1-out`: reflection padding and a
+    7x7 convolution, `num_downsampling` stride-2 3x3 convolutions doubling the
+    width, `num_residual_blocks` residual blocks (reflection padding, 3x3 conv,
     instance norm, ReLU, twice, plus the skip), as many stride-2 transposed
     convolutions halving the width, and a reflection-padded 7x7 convolution to
-    ``output_channels`` with tanh.
+    `output_channels` with tanh.
 
     Args:
         image_shape: (height, width, channels) of the input images. Height and width
-            must be divisible by ``2 ** num_downsampling``.
+            must be divisible by `2 ** num_downsampling`.
         num_residual_blocks: number of residual blocks (the paper uses 6 at 128 px and
             9 at 256 px; report 001 uses 2 for digits).
         filters: width of the first convolution (ngf).
@@ -93,14 +93,14 @@ def resnet_generator(
             channels. Use it for 1 -> 3 (MNIST -> colored MNIST) and 3 -> 1.
         num_downsampling: number of stride-2 down-samplings (and up-samplings).
         norm_affine: whether instance normalization learns a scale and offset
-            (``False`` as in the reference implementation).
+            (`False` as in the reference implementation).
         name: model name.
-        input_name: name of the input (``"noise"`` when it is fed noise images, as
+        input_name: name of the input (`"noise"` when it is fed noise images, as
             `gankit.nets.noise_image_generator`).
 
     Returns:
-        A ``keras.Model`` mapping images ``(batch, h, w, c_in)`` in [-1, 1] to
-        ``(batch, h, w, output_channels)`` in [-1, 1].
+        A `keras.Model` mapping images `(batch, h, w, c_in)` in [-1, 1] to
+        `(batch, h, w, output_channels)` in [-1, 1].
 
     Example:
 
@@ -154,7 +154,7 @@ def resnet_generator(
 
 
 def patch_output_size(size, num_layers=3, kernel_size=4):
-    """Side of the PatchGAN logit map for an input side ``size``.
+    """Side of the PatchGAN logit map for an input side `size`.
 
     Args:
         size: input height or width (after any crop).
@@ -204,19 +204,19 @@ def patch_discriminator(
 ):
     """PatchGAN discriminator (C64-C128-C256-C512), returning a map of logits.
 
-    ``num_layers`` stride-2 4x4 convolutions (the first without normalization),
+    `num_layers` stride-2 4x4 convolutions (the first without normalization),
     then a stride-1 convolution and a stride-1 convolution to one channel, all with
     zero padding 1, instance normalization and LeakyReLU(0.2). With the defaults
     each logit sees a 70x70 patch and a 256x256 input gives a 30x30 map.
 
     Args:
         image_shape: (height, width, channels) of the images it judges.
-        filters: width of the first convolution (ndf); layer ``n`` has
-            ``filters * min(2 ** n, max_filters_multiplier)`` filters.
+        filters: width of the first convolution (ndf); layer `n` has
+            `filters * min(2 ** n, max_filters_multiplier)` filters.
         num_layers: number of stride-2 convolutions.
         max_filters_multiplier: cap on the width multiplier (8 in the paper).
         crop_size: if set, the discriminator first takes one random
-            ``crop_size x crop_size`` patch of each image (report 001: 8 for
+            `crop_size x crop_size` patch of each image (report 001: 8 for
             MNIST, 9 for SVHN), in training and at inference.
         crop_seed: seed of the random crops.
         kernel_size: convolution kernel size.
@@ -224,8 +224,8 @@ def patch_discriminator(
         name: model name.
 
     Returns:
-        A ``keras.Model`` mapping images ``(batch, h, w, c)`` to logits
-        ``(batch, h', w', 1)`` (no sigmoid).
+        A `keras.Model` mapping images `(batch, h, w, c)` to logits
+        `(batch, h', w', 1)` (no sigmoid).
 
     Example:
 
@@ -293,7 +293,7 @@ def digit_resnet_generator(
         **kwargs: passed on to `resnet_generator`.
 
     Returns:
-        A ``keras.Model`` from images to images in [-1, 1].
+        A `keras.Model` from images to images in [-1, 1].
 
     Example:
 
@@ -315,16 +315,16 @@ def digit_patch_discriminator(image_shape=(28, 28, 1), filters=64, num_layers=2,
     """Small PatchGAN discriminator for 28/32-pixel digits.
 
     Two stride-2 layers on a 28x28 image give a 5x5 logit map (a 32x32 image: 6x6).
-    With ``crop_size=8`` (report 001) use ``num_layers=1``.
+    With `crop_size=8` (report 001) use `num_layers=1`.
 
     Args:
         image_shape: (height, width, channels) of the images it judges.
         filters: width of the first convolution.
         num_layers: number of stride-2 convolutions.
-        **kwargs: passed on to `patch_discriminator` (``crop_size``, ``crop_seed``, ...).
+        **kwargs: passed on to `patch_discriminator` (`crop_size`, `crop_seed`, ...).
 
     Returns:
-        A ``keras.Model`` from images to a map of logits.
+        A `keras.Model` from images to a map of logits.
 
     Example:
 
@@ -350,23 +350,23 @@ def image_discriminator(
     The non-patch side of report 001's "Patch Discriminator VS Vanilla Discriminator"
     comparison (its Section 4.2 and Fig. 11): the discriminator "produces a scalar output that
     predicts if an image comes from the original domain" (Section 3.3) from the whole image.
-    ``num_layers`` stride-2 ``kernel_size`` convolutions with zero "same" padding doubling the
+    `num_layers` stride-2 `kernel_size` convolutions with zero "same" padding doubling the
     width (the first without normalization, the others with instance normalization,
-    ``GroupNormalization(groups=-1)``), LeakyReLU(0.2) after each, then one convolution to one
+    `GroupNormalization(groups=-1)`), LeakyReLU(0.2) after each, then one convolution to one
     channel whose kernel covers the whole remaining feature map, so every logit sees every
     pixel. Compare it with the same images judged through random crops,
-    ``report001_discriminator(..., crop_size=8)``.
+    `report001_discriminator(..., crop_size=8)`.
 
     Args:
         image_shape: (height, width, channels) of the images it judges.
-        filters: width of the first convolution; layer ``n`` has ``filters * 2**n``.
+        filters: width of the first convolution; layer `n` has `filters * 2**n`.
         num_layers: number of stride-2 convolutions.
         kernel_size: kernel size of the stride-2 convolutions.
         norm_affine: whether instance normalization learns a scale and offset.
         name: model name.
 
     Returns:
-        A ``keras.Model`` mapping images ``(batch, h, w, c)`` to logits ``(batch, 1)``.
+        A `keras.Model` mapping images `(batch, h, w, c)` to logits `(batch, 1)`.
 
     Example:
 
@@ -399,7 +399,7 @@ def image_discriminator(
 def report000_discriminator(image_shape=(256, 256, 3), filters=64, name="report000_discriminator"):
     """The discriminator of report 000's appendix (its CycleGAN and its conv LSGAN on MNIST).
 
-    Report 000 gives it as PyTorch code (``f=64``)::
+    Report 000 gives it as PyTorch code (`f=64`)::
 
         Conv2d(3, f, 4, stride=2, padding=1), InstanceNorm2d(f), LeakyReLU(alpha)
         Conv2d(f, f*2, 4, stride=2, padding=1), InstanceNorm2d(f*2), LeakyReLU(alpha)
@@ -408,17 +408,17 @@ def report000_discriminator(image_shape=(256, 256, 3), filters=64, name="report0
         Conv2d(f*8, 1, 4, stride=1, padding=1)
 
     The PatchGAN of Zhu et al. with instance normalization on the first layer too
-    (``nn.InstanceNorm2d`` has no affine parameters); ``alpha`` is not given in the report, the
+    (`nn.InstanceNorm2d` has no affine parameters); `alpha` is not given in the report, the
     lecture (004) uses 0.2. Its Section 4 reuses it for MNIST: a 28x28 image gives one logit
     (28 -> 14 -> 7 -> 3 -> 2 -> 1). 2,764,737 parameters for 3 channels, 2,762,689 for 1.
 
     Args:
         image_shape: (height, width, channels) of the images it judges.
-        filters: ``f``, the width of the first convolution.
+        filters: `f`, the width of the first convolution.
         name: model name.
 
     Returns:
-        A ``keras.Model`` mapping images to a map of logits ``(batch, h', w', 1)``.
+        A `keras.Model` mapping images to a map of logits `(batch, h', w', 1)`.
 
     Example:
 
@@ -452,30 +452,30 @@ def report001_generator(
     * Section 5.5: first-layer kernel 7 and the other kernels 3 (their experiment "setting the
       first layer kernel size to 5 instead of 7 and rest kernel size to 2 instead of 3"),
       "strides were set to 2 for the generators and discriminators except the last layer",
-      generator filters 8, then 16 and 32 ("the results improved"): ``filters=32``;
+      generator filters 8, then 16 and 32 ("the results improved"): `filters=32`;
     * activations and normalization follow the lecture (004: ReLU in G, instance
       normalization) and the report's starting point [10] (Zhu et al.'s layout, tanh output).
 
-    Layers (``f = filters``; a 28x28 input): reflection pad 3, 7x7 conv stride 2 to ``f``
-    (14x14); 3x3 conv stride 2 "same" to ``2f`` (7x7); 2 residual blocks of ``2f`` (reflection
+    Layers (`f = filters`; a 28x28 input): reflection pad 3, 7x7 conv stride 2 to `f`
+    (14x14); 3x3 conv stride 2 "same" to `2f` (7x7); 2 residual blocks of `2f` (reflection
     pad 1, 3x3 conv, norm, ReLU, reflection pad 1, 3x3 conv, norm, add); 3x3 transposed
-    convolutions stride 2 "same" to ``2f`` (14x14) and ``f`` (28x28), as the two
+    convolutions stride 2 "same" to `2f` (14x14) and `f` (28x28), as the two
     deconvolutions of [10]; reflection pad 3 and a 7x7 conv stride 1 (the last layer) to
-    ``output_channels``, tanh. Every conv but the last is followed by instance normalization
-    (``GroupNormalization(groups=-1)``) and ReLU. 227,907 parameters for 1 -> 3 channels
-    with ``f = 32``.
+    `output_channels`, tanh. Every conv but the last is followed by instance normalization
+    (`GroupNormalization(groups=-1)`) and ReLU. 227,907 parameters for 1 -> 3 channels
+    with `f = 32`.
 
     Args:
         image_shape: input (height, width, channels); height and width divisible by 4
             (28 for MNIST / colored MNIST, 32 for SVHN and padded MNIST).
         output_channels: output channels (default: the input's).
-        filters: ``f``, the width of the first convolution.
+        filters: `f`, the width of the first convolution.
         norm_affine: whether instance normalization learns a scale and offset.
         name: model name.
 
     Returns:
-        A ``keras.Model`` from images ``(batch, h, w, c_in)`` in [-1, 1] to
-        ``(batch, h, w, output_channels)`` in [-1, 1].
+        A `keras.Model` from images `(batch, h, w, c_in)` in [-1, 1] to
+        `(batch, h, w, output_channels)` in [-1, 1].
 
     Example:
 
@@ -542,29 +542,29 @@ def report001_discriminator(
       window and stride size (layers 1 - n-1) and one last layer (layer n) with one feature";
     * Section 5.5: "strides were set to 2 for the generators and discriminators except the last
       layer"; discriminator filters 16, then 32 and 64 ("the results improved"):
-      ``filters=64``;
+      `filters=64`;
     * Section 4.2: the "patch" variant judges "one cropped image", 8x8 for MNIST and 9x9 for
-      SVHN: ``crop_size=8`` / ``9`` (a `RandomPatchCrop` in front).
+      SVHN: `crop_size=8` / `9` (a `RandomPatchCrop` in front).
 
     The window (4x4), LeakyReLU(0.2) and instance normalization on all but the first and last
     layer come from the report's starting point [10] and the lecture (004).
 
-    Layers (``f = filters``): [random crop], reflection pad 1, 4x4 conv stride 2 to ``f``,
-    LeakyReLU; 4x4 conv stride 2 "same" to ``2f``, instance norm, LeakyReLU; reflection pad 1,
+    Layers (`f = filters`): [random crop], reflection pad 1, 4x4 conv stride 2 to `f`,
+    LeakyReLU; 4x4 conv stride 2 "same" to `2f`, instance norm, LeakyReLU; reflection pad 1,
     4x4 conv stride 1 to one channel (logits). A 28x28 image gives 6x6 logits, a 32x32 one
-    7x7, an 8x8 or 9x9 crop a single logit. 136,385 parameters for 3 channels with ``f = 64``.
+    7x7, an 8x8 or 9x9 crop a single logit. 136,385 parameters for 3 channels with `f = 64`.
 
     Args:
         image_shape: (height, width, channels) of the images it judges.
-        filters: ``f``, the width of the first convolution.
+        filters: `f`, the width of the first convolution.
         kernel_size: window of the three convolutions.
-        crop_size: if set, judge one random ``crop_size x crop_size`` patch per image.
+        crop_size: if set, judge one random `crop_size x crop_size` patch per image.
         crop_seed: seed of the crops.
         norm_affine: whether instance normalization learns a scale and offset.
         name: model name.
 
     Returns:
-        A ``keras.Model`` mapping images ``(batch, h, w, c)`` to logits ``(batch, h', w', 1)``.
+        A `keras.Model` mapping images `(batch, h, w, c)` to logits `(batch, h', w', 1)`.
 
     Example:
 

@@ -3,6 +3,7 @@
 import keras
 from keras import layers
 
+from gankit.checks import check_int
 from gankit.nets.blocks import (
     check_conditional,
     check_image_shape,
@@ -30,9 +31,7 @@ def _check_dropout(rate):
 
 
 def _check_kernel_size(kernel_size):
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, int) or kernel_size < 1:
-        raise ValueError(f"kernel_size must be a positive int, got {kernel_size!r}.")
-    return kernel_size
+    return check_int("kernel_size", kernel_size)
 
 
 def _bn_act(x, name, act="lrelu", negative_slope=0.2):

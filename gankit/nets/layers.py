@@ -23,10 +23,10 @@ __all__ = ["RandomPatchCrop", "ReflectionPadding2D", "SeedStateMixin"]
 
 
 class SeedStateMixin:
-    """Saves and restores ``self.seed_generator``'s state with the layer's variables.
+    """Saves and restores `self.seed_generator`'s state with the layer's variables.
 
-    Keras does not write a layer's ``SeedGenerator`` state into ``.keras`` /
-    ``.weights.h5`` files; layers mixing this in do, so a reloaded model draws
+    Keras does not write a layer's `SeedGenerator` state into `.keras` /
+    `.weights.h5` files; layers mixing this in do, so a reloaded model draws
     the same random numbers as the original would have.
     """
 
@@ -57,7 +57,7 @@ class ReflectionPadding2D(layers.Layer):
         padding: int, pixels added on each side of height and width.
 
     Returns:
-        A layer mapping ``(batch, h, w, c)`` to ``(batch, h + 2p, w + 2p, c)``.
+        A layer mapping `(batch, h, w, c)` to `(batch, h + 2p, w + 2p, c)`.
 
     Example:
 
@@ -88,12 +88,12 @@ class ReflectionPadding2D(layers.Layer):
 
 @keras.saving.register_keras_serializable(package="gankit")
 class RandomPatchCrop(SeedStateMixin, layers.Layer):
-    """Crops a random ``size x size`` patch from every image, at training AND inference.
+    """Crops a random `size x size` patch from every image, at training AND inference.
 
     This is the "patch discriminator" of report 001 (8x8 crops for MNIST, 9x9 for
     SVHN): the discriminator sees one random crop per image instead of the whole
     image. Each image of the batch gets its own offset, drawn from a
-    ``keras.random.SeedGenerator`` (so the crops are reproducible and the
+    `keras.random.SeedGenerator` (so the crops are reproducible and the
     generator state is saved with the model). The crop is a product with one-hot
     row/column selectors, so gradients flow to the selected pixels.
 
@@ -102,7 +102,7 @@ class RandomPatchCrop(SeedStateMixin, layers.Layer):
         seed: int or None, seed of the offsets.
 
     Returns:
-        A layer mapping ``(batch, h, w, c)`` to ``(batch, size, size, c)``.
+        A layer mapping `(batch, h, w, c)` to `(batch, size, size, c)`.
 
     Example:
 

@@ -29,20 +29,20 @@ def noise_image_generator(image_shape=(28, 28, 1), num_residual_blocks=9, filter
     """Report 000's CycleGAN ResNet generator used as a GAN generator fed a noise image.
 
     `gankit.nets.resnet_generator` with the noise image and the output of the same shape:
-    reflection pad 3, 7x7 conv to ``filters``, two stride-2 3x3 convs, ``num_residual_blocks``
+    reflection pad 3, 7x7 conv to `filters`, two stride-2 3x3 convs, `num_residual_blocks`
     residual blocks (9 in report 000), two stride-2 transposed convs, reflection pad 3, 7x7 conv
     to the image channels, tanh; instance normalization and ReLU throughout. 11,365,633
     parameters for 28x28x1 with the defaults.
 
     Args:
         image_shape: shape of the noise image and of the generated image; height and width
-            divisible by 4 (MNIST: ``(28, 28, 1)``).
+            divisible by 4 (MNIST: `(28, 28, 1)`).
         num_residual_blocks: residual blocks (9 as report 000's CycleGAN).
         filters: width of the first convolution (64).
         name: model name.
 
     Returns:
-        A ``keras.Model`` mapping noise images ``(batch, h, w, c)`` to images in [-1, 1].
+        A `keras.Model` mapping noise images `(batch, h, w, c)` to images in [-1, 1].
 
     Example:
 
@@ -59,16 +59,16 @@ def conv_lsgan_discriminator(image_shape=(28, 28, 1), filters=64,
     """Report 000's appendix discriminator for MNIST: one logit per 28x28 digit.
 
     `gankit.nets.report000_discriminator`: five 4x4 convolutions with padding 1, strides
-    2, 2, 2, 1, 1, widths ``f, 2f, 4f, 8f, 1``, instance normalization and LeakyReLU(0.2) after
+    2, 2, 2, 1, 1, widths `f, 2f, 4f, 8f, 1`, instance normalization and LeakyReLU(0.2) after
     all but the last (28 -> 14 -> 7 -> 3 -> 2 -> 1). 2,762,689 parameters for one channel.
 
     Args:
         image_shape: (height, width, channels) of the digits.
-        filters: ``f`` (64 in the report).
+        filters: `f` (64 in the report).
         name: model name.
 
     Returns:
-        A ``keras.Model`` from images to logits ``(batch, 1, 1, 1)`` for 28x28 images.
+        A `keras.Model` from images to logits `(batch, 1, 1, 1)` for 28x28 images.
 
     Example:
 

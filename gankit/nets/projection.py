@@ -3,10 +3,10 @@
 Not from the seed reports: the course's CGANs feed D the label as one-hot image planes
 (report 003), which conditions weakly early in training. A projection discriminator
 (Miyato & Koyama, "cGANs with Projection Discriminator", 2018) scores
-``logit = w . phi(x) + b + <embed(y), phi(x)>``, so every update of D teaches it which class an
+`logit = w . phi(x) + b + <embed(y), phi(x)>`, so every update of D teaches it which class an
 image belongs to, and the generator learns the label within the first epoch. Both nets follow
-gankit's conventions (G: ``[noise, one_hot]`` -> tanh images; D: ``[images, one_hot]`` -> logits)
-and train with the ordinary :class:`gankit.ConditionalGAN`.
+gankit's conventions (G: `[noise, one_hot]` -> tanh images; D: `[images, one_hot]` -> logits)
+and train with the ordinary `gankit.ConditionalGAN`.
 """
 
 import keras
@@ -19,25 +19,25 @@ __all__ = ["compact_cgan_generator", "projection_discriminator"]
 
 def compact_cgan_generator(latent_dim=64, image_shape=(28, 28, 1), num_classes=10, filters=32,
                            label_planes=True, name="compact_cgan_generator"):
-    """Small conditional generator: ``[noise, one_hot]`` -> Dense 7x7x(2f) -> two up-convs -> tanh.
+    """Small conditional generator: `[noise, one_hot]` -> Dense 7x7x(2f) -> two up-convs -> tanh.
 
     Noise and one-hot label are concatenated (as in report 003's CGAN) and projected to a
-    ``(side/4) x (side/4) x 2f`` map, then upsampled by two 4x4 stride-2 transposed convolutions
-    (``f`` filters, then the image channels), with BatchNorm + ReLU after the hidden layers.
+    `(side/4) x (side/4) x 2f` map, then upsampled by two 4x4 stride-2 transposed convolutions
+    (`f` filters, then the image channels), with BatchNorm + ReLU after the hidden layers.
 
     Parameters (defaults, 28x28x1, with BN statistics): 283,137.
 
     Args:
         latent_dim: noise size.
-        image_shape: ``(height, width, channels)``, sides divisible by 4.
+        image_shape: `(height, width, channels)`, sides divisible by 4.
         num_classes: number of classes.
-        filters: ``f``, the width of the last hidden layer.
+        filters: `f`, the width of the last hidden layer.
         label_planes: also concatenate the one-hot label as constant planes to the first
             feature map, so the label reaches the convolutions directly.
         name: model name.
 
     Returns:
-        ``keras.Model`` mapping ``[noise, one_hot_labels]`` to images in [-1, 1].
+        `keras.Model` mapping `[noise, one_hot_labels]` to images in [-1, 1].
 
     Example:
 
@@ -68,24 +68,24 @@ def compact_cgan_generator(latent_dim=64, image_shape=(28, 28, 1), num_classes=1
 
 def projection_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=32, negative_slope=0.2,
                              name="projection_discriminator"):
-    """Conditional discriminator with a projection head: ``[images, one_hot]`` -> logits.
+    """Conditional discriminator with a projection head: `[images, one_hot]` -> logits.
 
-    ``phi(x)``: Conv 4x4/2 (``f``), LeakyReLU -> Conv 4x4/2 (``2f``), LeakyReLU -> flatten.
-    The logit is ``Dense(1)(phi) + sum(Dense(no bias)(one_hot) * phi)``: the class embedding's
+    `phi(x)`: Conv 4x4/2 (`f`), LeakyReLU -> Conv 4x4/2 (`2f`), LeakyReLU -> flatten.
+    The logit is `Dense(1)(phi) + sum(Dense(no bias)(one_hot) * phi)`: the class embedding's
     inner product with the features. No BatchNorm, so D's score of an image never depends on the
     rest of the batch.
 
     Parameters (defaults, 28x28x1): 67,873.
 
     Args:
-        image_shape: ``(height, width, channels)``, sides divisible by 4.
+        image_shape: `(height, width, channels)`, sides divisible by 4.
         num_classes: number of classes.
-        filters: ``f``, the width of the first convolution.
+        filters: `f`, the width of the first convolution.
         negative_slope: LeakyReLU slope.
         name: model name.
 
     Returns:
-        ``keras.Model`` mapping ``[images, one_hot_labels]`` to logits ``(batch, 1)``.
+        `keras.Model` mapping `[images, one_hot_labels]` to logits `(batch, 1)`.
 
     Example:
 
