@@ -53,6 +53,7 @@ _EXPORTS = {
     "ProgressGif": "gankit.callbacks",
     "LossCurve": "gankit.callbacks",
     "GANCheckpoint": "gankit.callbacks",
+    "GANTensorBoard": "gankit.callbacks",
     "HistoricalReplay": "gankit.callbacks",
     "LinearDecay": "gankit.callbacks",
     "DivergenceGuard": "gankit.callbacks",

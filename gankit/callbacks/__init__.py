@@ -7,6 +7,8 @@
 * `HistoricalReplay`: training now and then against older snapshots of the opponent.
 * `DivergenceGuard`: stops at the first NaN/inf loss or weight (on by default in gankit
   models' `fit`), raising `TrainingDivergedError`.
+* `GANTensorBoard`: losses, scores, learning rates and a sample grid (CycleGAN: a translation
+  panel) per epoch, for `tensorboard --logdir`.
 * `TrainingAlarms`: warns once when the discriminator saturates or the generated classes
   collapse (on in `gankit train`).
 
@@ -32,10 +34,12 @@ from gankit.callbacks.progress import LossCurve, ProgressGif, make_gif
 from gankit.callbacks.replay import HistoricalReplay
 from gankit.callbacks.samples import SampleGrid
 from gankit.callbacks.schedule import LinearDecay, linear_decay_factor
+from gankit.callbacks.tensorboard import GANTensorBoard, learning_rates
 
 __all__ = [
     "DivergenceGuard",
     "GANCheckpoint",
+    "GANTensorBoard",
     "HistoricalReplay",
     "LinearDecay",
     "LossCurve",
@@ -45,6 +49,7 @@ __all__ = [
     "TrainingAlarms",
     "TrainingDivergedError",
     "TranslationPanel",
+    "learning_rates",
     "linear_decay_factor",
     "make_gif",
     "nonfinite_variables",
