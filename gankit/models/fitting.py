@@ -1,10 +1,11 @@
 """What every gankit model adds around `keras.Model.fit`: default callbacks, no spurious warning.
 
-`fit` stays Keras' own. gankit models only put their default callbacks in front of the user's
-(`FitDefaults.default_fit_callbacks`) and, for `tf.data` input, pass `shuffle=False` to Keras:
-a `tf.data.Dataset` shuffles itself (gankit's pipelines do, seeded), and Keras' default
-`shuffle=True` would only print a warning that it is ignored, which looks like an error to a
-student.
+`fit` stays Keras' own. gankit models only resolve `compile(jit_compile="auto")` on the first
+`fit` (`FitDefaults.choose_jit_compile`, see `gankit.models.xla_choice`), put their default
+callbacks in front of the user's (`FitDefaults.default_fit_callbacks`) and, for `tf.data` input,
+pass `shuffle=False` to Keras: a `tf.data.Dataset` shuffles itself (gankit's pipelines do,
+seeded), and Keras' default `shuffle=True` would only print a warning that it is ignored, which
+looks like an error to a student.
 """
 
 import inspect
@@ -35,9 +36,44 @@ class FitDefaults:
         x = arguments.get("x")
         if isinstance(x, tf.data.Dataset) and "shuffle" not in arguments:
             arguments["shuffle"] = False
+        if getattr(self, "jit_compile_pending", False):
+            verbose = arguments.get("verbose", "auto")
+            self.choose_jit_compile(x, arguments.get("y"), arguments.get("batch_size"),
+                                    report=None if verbose == 0 else print)
         user_callbacks = list(arguments.get("callbacks") or [])
         arguments["callbacks"] = self.default_fit_callbacks(x, user_callbacks) + user_callbacks
         return super().fit(**arguments)
+
+    def choose_jit_compile(self, x, y=None, batch_size=None, report=None):
+        """Resolves `compile(jit_compile="auto")`: XLA when it is faster on this machine.
+
+        `fit` calls it (reporting with `print` unless `verbose=0`); call it first to report
+        elsewhere. Does nothing (returns None) unless an `"auto"` choice is pending.
+
+        Args:
+            x: the training data `fit` will get (only its batch shapes are used).
+            y: `fit`'s `y`, for array input.
+            batch_size: `fit`'s `batch_size`.
+            report: called with one line saying what was chosen and why, or None.
+
+        Returns:
+            A `gankit.models.xla_choice.XLAChoice`, or None.
+
+        Example:
+
+        ```python
+        gan.compile(d_optimizer=..., g_optimizer=..., jit_compile="auto")
+        gan.choose_jit_compile(ds, report=print)  # XLA on (jit_compile=True): ...
+        ```
+        """
+        from gankit.models import xla_choice
+
+        if not getattr(self, "jit_compile_pending", False):
+            return None
+        choice = xla_choice.choose_jit_compile(self, x, y, batch_size, report=report)
+        self.jit_compile_pending = False
+        self.xla_choice = choice
+        return choice
 
     def default_fit_callbacks(self, x, callbacks):
         """Callbacks that run before the user's in every `fit`.

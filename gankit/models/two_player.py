@@ -93,6 +93,7 @@ class TwoPlayerModel(FitDefaults, keras.Model):
         self.adversarial_loss = None
         self.label_smoothing = 0.0
         self._keras_compile_kwargs = {}
+        self.jit_compile_pending = False
 
     # ------------------------------------------------------------------ the two players
     @property
@@ -139,7 +140,11 @@ class TwoPlayerModel(FitDefaults, keras.Model):
                 None uses `default_loss`.
             label_smoothing: one-sided smoothing of D's real target (0.1 -> 0.9).
             **kwargs: passed to `keras.Model.compile`: `jit_compile`, `run_eagerly`,
-                `steps_per_execution`, `auto_scale_loss`.
+                `steps_per_execution`, `auto_scale_loss`. `jit_compile="auto"` (the presets'
+                default) times a few steps with and without XLA at the first `fit` and keeps
+                the faster, remembered per model and machine in gankit's cache (see
+                `gankit.models.xla_choice`); `model.jit_compile` is `False` until then. Left
+                out, Keras' default applies (no XLA on a CPU-only machine).
 
         Raises:
             TypeError: for positional arguments.
@@ -188,7 +193,11 @@ class TwoPlayerModel(FitDefaults, keras.Model):
                 "d_optimizer and g_optimizer must be two different optimizer objects (each keeps "
                 "its own moments for its own player's networks)."
             )
-        super().compile(optimizer=None, **kwargs)
+        # jit_compile="auto": XLA if faster here, measured at the first fit (models/xla_choice)
+        jit_auto = kwargs.get("jit_compile") == "auto"
+        keras_kwargs = {**kwargs, "jit_compile": False} if jit_auto else kwargs
+        super().compile(optimizer=None, **keras_kwargs)
+        self.jit_compile_pending = jit_auto
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.adversarial_loss = adversarial_loss
