@@ -52,39 +52,56 @@ def refuse_timing(monkeypatch):
     monkeypatch.setattr(xla_choice, "measure", measure)
 
 
+def fake_timing(monkeypatch, xla_faster):
+    """Replaces the timing by fixed times (1 ms for the faster setting, 3 ms for the other)."""
+    calls = []
+
+    def measure(model, fit_arguments):
+        calls.append(fit_arguments)
+        return (0.001, 0.003) if xla_faster else (0.003, 0.001)
+
+    monkeypatch.setattr(xla_choice, "measure", measure)
+    return calls
+
+
 @pytest.mark.parametrize("xla_faster", [True, False])
 def test_auto_keeps_the_faster_setting_caches_it_and_reports_it(
         tiny_nets, tiny_images, cache_dir, monkeypatch, capsys, xla_faster):
     model = tiny_gan(tiny_nets, "auto")
     assert model.jit_compile is False  # nothing chosen before the first fit
-    force_faster(monkeypatch, model, xla_faster)
-    model.fit(dataset(tiny_images), epochs=1, verbose=1)
-    assert model.jit_compile is xla_faster
+    calls = fake_timing(monkeypatch, xla_faster)
+    model.fit(dataset(tiny_images), epochs=1, steps_per_epoch=1, verbose=1)
+    assert model.jit_compile is xla_faster and len(calls) == 1
     assert model.xla_choice.reason == "measured"
     line = capsys.readouterr().out.splitlines()[0]
     assert line.startswith(f"XLA {'on' if xla_faster else 'off'} (jit_compile={xla_faster}): ")
-    assert "ms/step with XLA" in line and "measured now" in line
+    assert "1 ms/step with" in line and "3 ms/step with" in line and "measured now" in line
     (entry,) = cached_choices(cache_dir).values()
     assert entry["jit_compile"] is xla_faster
 
     # the same architecture again (another instance, other layer names): read, not timed
     refuse_timing(monkeypatch)
     again = tiny_gan(tiny_nets, "auto")
-    again.fit(dataset(tiny_images), epochs=1, verbose=0)
-    assert again.jit_compile is xla_faster
-    assert again.xla_choice.reason == "cache"
-    assert capsys.readouterr().out == ""  # verbose=0: silent
+    choice = again.choose_jit_compile(dataset(tiny_images))
+    assert again.jit_compile is xla_faster and choice.reason == "cache"
+    assert not again.jit_compile_pending
+    assert capsys.readouterr().out == ""  # no report asked for
+    # another batch size is another fingerprint
+    calls = fake_timing(monkeypatch, xla_faster)
+    other = tiny_gan(tiny_nets, "auto")
+    other.choose_jit_compile(tf.data.Dataset.from_tensor_slices(tiny_images).batch(4))
+    assert len(calls) == 1 and len(cached_choices(cache_dir)) == 2
 
 
 def test_broken_cache_is_ignored_and_rewritten(tiny_nets, tiny_images, cache_dir, monkeypatch):
     cache_dir.mkdir()
+    calls = fake_timing(monkeypatch, True)
     for broken in ("{not json", '{"choices": [1, 2]}', '{"choices": {"k": {"jit_compile": 3}}}'):
         (cache_dir / "xla_choice.json").write_text(broken)
         model = tiny_gan(tiny_nets, "auto")
-        force_faster(monkeypatch, model, True)
-        model.fit(dataset(tiny_images), epochs=1, verbose=0)
-        assert model.xla_choice.reason == "measured"
+        assert model.choose_jit_compile(dataset(tiny_images)).reason == "measured"
         assert [e["jit_compile"] for e in cached_choices(cache_dir).values()] == [True]
+    assert len(calls) == 3
     assert [p.name for p in cache_dir.iterdir()] == ["xla_choice.json"]  # no temporary left
 
 
@@ -93,12 +110,12 @@ def test_explicit_settings_and_the_environment_skip_timing(
         tiny_nets, tiny_images, cache_dir, monkeypatch, setting):
     refuse_timing(monkeypatch)
     model = tiny_gan(tiny_nets, setting)
-    model.fit(dataset(tiny_images), epochs=1, verbose=0)
+    model.fit(dataset(tiny_images), epochs=1, steps_per_epoch=1, verbose=0)
     assert model.jit_compile is setting
     monkeypatch.setenv("GANKIT_JIT", str(int(setting)))
     model = tiny_gan(tiny_nets, "auto")
-    model.fit(dataset(tiny_images), epochs=1, verbose=0)
-    assert model.jit_compile is setting and model.xla_choice.reason == "environment"
+    assert model.choose_jit_compile(dataset(tiny_images)).reason == "environment"
+    assert model.jit_compile is setting and model.train_function is None  # nothing timed
     assert not cache_dir.exists()
     monkeypatch.setenv("GANKIT_JIT", "maybe")
     with pytest.raises(ValueError, match="GANKIT_JIT must be 1 or 0"):
