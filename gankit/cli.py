@@ -134,8 +134,8 @@ def _not_found_line(error):
 
 
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
-              steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None,
-              alarms=True, **cyclegan_options):
+              steps_per_epoch=None, jit_compile="auto", keep=3, evaluate_n=2000, lr=None,
+              alarms=True, tensorboard=None, **cyclegan_options):
     """`gankit.training.train` with the command's progress lines and one-line `CLIError`s.
 
     Returns the metrics dict that is also written to `out/metrics.json`.
@@ -150,7 +150,8 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
         return training.train(
             preset_name, out, epochs=epochs, dataset=dataset, batch_size=batch_size, seed=seed,
             limit=limit, steps_per_epoch=steps_per_epoch, jit_compile=jit_compile, keep=keep,
-            evaluate_n=evaluate_n, lr=lr, alarms=alarms, progress=_progress, **cyclegan_options)
+            evaluate_n=evaluate_n, lr=lr, alarms=alarms, tensorboard=tensorboard,
+            progress=_progress, **cyclegan_options)
     except TrainingDivergedError as e:
         raise CLIError(_diverged_line(e, Path(out) / "checkpoints"), code=1) from None
     except DatasetNotFoundError as e:
@@ -163,7 +164,7 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
 
 
 def train_cyclegan_run(preset_name, epochs, out, batch_size=None, seed=0, limit=None,
-                       steps_per_epoch=None, jit_compile=True, keep=3, **cyclegan_options):
+                       steps_per_epoch=None, jit_compile="auto", keep=3, **cyclegan_options):
     """`train_run` for a CycleGAN preset (`data_a`, `data_b`, `image_size`,
     `g_filters`, `d_filters`, `residual_blocks`)."""
     return train_run(preset_name, None, epochs, out, batch_size, seed, limit, steps_per_epoch,
@@ -175,8 +176,9 @@ def cmd_train(args):
     from gankit.training import CYCLEGAN_ONLY
 
     result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size,
-                       args.seed, args.limit, args.steps_per_epoch, not args.no_jit, args.keep,
+                       args.seed, args.limit, args.steps_per_epoch, _jit_choice(args), args.keep,
                        args.evaluate_n, lr=args.lr, alarms=not args.no_alarms,
+                       tensorboard=args.tensorboard,
                        **{option: getattr(args, option) for option in CYCLEGAN_ONLY})
     if args.model in CYCLEGAN_PRESETS:
         _progress(f"summary: {result['model']} on {result['dataset']}, {result['epochs']} epochs; "
@@ -184,6 +186,13 @@ def cmd_train(args):
     else:
         _progress(_summary_line(result))
     return 0
+
+
+def _jit_choice(args):
+    """`jit_compile` from `--jit auto|on|off` (`--no-jit` is `--jit off`)."""
+    if args.no_jit:
+        return False
+    return {"auto": "auto", "on": True, "off": False}[args.jit]
 
 
 def _summary_line(result):
@@ -406,7 +415,16 @@ def build_parser():
     p.add_argument("--keep", type=int, default=3, help="checkpoints to keep")
     p.add_argument("--evaluate-n", type=int, default=2000,
                    help="samples scored for metrics.json (0: skip)")
-    p.add_argument("--no-jit", action="store_true", help="disable XLA compilation")
+    jit = p.add_mutually_exclusive_group()
+    jit.add_argument("--jit", default="auto", choices=["auto", "on", "off"],
+                     help="XLA compilation of the training step: auto (default) times a few "
+                     "steps with and without XLA on this machine and keeps the faster (cached "
+                     "in $GANKIT_CACHE_DIR; GANKIT_JIT=1/0 decides instead), on or off")
+    jit.add_argument("--no-jit", action="store_true", help="no XLA compilation (--jit off)")
+    p.add_argument("--tensorboard", default=None, metavar="DIR",
+                   help="also write TensorBoard event files to DIR (losses, scores, learning "
+                   "rates, the sample grid or translation panel per epoch); view them with "
+                   "`tensorboard --logdir DIR` (pip install gankit[tensorboard])")
     p.add_argument("--lr", type=float, default=None,
                    help="learning rate of both optimizers (default: the preset's; on a resumed "
                    "run it replaces the checkpoint's, e.g. lower it after a divergence)")

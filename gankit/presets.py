@@ -54,8 +54,12 @@ class Preset:
         """Builds the (uncompiled) model for images of `image_shape`."""
         return self.builder(tuple(image_shape), num_classes, seed)
 
-    def compile(self, model, jit_compile=True, **overrides):
-        """Compiles `model` with this preset's optimizers and loss (`overrides` win)."""
+    def compile(self, model, jit_compile="auto", **overrides):
+        """Compiles `model` with this preset's optimizers and loss (`overrides` win).
+
+        `jit_compile="auto"` (the default) compiles the training step with XLA when it is
+        faster on this machine, timed at the first `fit` (see `gankit.models.xla_choice`).
+        """
         kwargs = {**self.compile_kwargs(), "jit_compile": jit_compile, **overrides}
         model.compile(**kwargs)
         return model
@@ -226,8 +230,12 @@ class CycleGANPreset:
         return self.builder(tuple(shape_a), tuple(shape_b), seed,
                             {k: v for k, v in sizes.items() if v is not None})
 
-    def compile(self, model, jit_compile=True, **overrides):
-        """Compiles `model` with this preset's optimizers and loss (`overrides` win)."""
+    def compile(self, model, jit_compile="auto", **overrides):
+        """Compiles `model` with this preset's optimizers and loss (`overrides` win).
+
+        `jit_compile="auto"` (the default) compiles the training step with XLA when it is
+        faster on this machine, timed at the first `fit` (see `gankit.models.xla_choice`).
+        """
         model.compile(**{**self.compile_kwargs(), "jit_compile": jit_compile, **overrides})
         return model
 

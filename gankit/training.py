@@ -8,6 +8,10 @@ everything into the run folder `out`:
   and any training alarm).
 - CycleGAN presets (`cyclegan-*`): `panels/panel_epoch_*.png` (original, translated,
   recovered and identity rows), `losses.png`, `checkpoints/` and `metrics.json`.
+- with `tensorboard=DIR`: TensorBoard event files in `DIR` (`tensorboard --logdir DIR`).
+
+With `jit_compile="auto"` (the default) the run first says whether XLA was chosen for the
+training step and why (the step times with and without it on this machine).
 
 Calling it again with the same `out` resumes from the newest loadable checkpoint. Training
 stops at the first NaN/inf loss or weight with a `TrainingDivergedError`; nothing is written
@@ -42,9 +46,9 @@ class NonFiniteWeightsError(TrainingDivergedError):
 
 
 def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit=None,
-          steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None, alarms=True,
+          steps_per_epoch=None, jit_compile="auto", keep=3, evaluate_n=2000, lr=None, alarms=True,
           data_a=None, data_b=None, image_size=None, g_filters=None, d_filters=None,
-          residual_blocks=None, progress=print):
+          residual_blocks=None, tensorboard=None, progress=print):
     """Trains a preset into the run folder `out` (resuming it) and returns its metrics.
 
     Exactly what `gankit train --model PRESET --out OUT ...` does, minus the printing of the
@@ -59,7 +63,9 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
         seed: seed of the weights, the noise, the data order and the sample grids.
         limit: use only the first `limit` training images (CycleGAN: per domain).
         steps_per_epoch: training steps per epoch (default: one pass over the data).
-        jit_compile: compile the training step with XLA.
+        jit_compile: compile the training step with XLA: True, False or `"auto"` (XLA when it
+            is faster on this machine, timed at the start and cached; see
+            `gankit.models.xla_choice`). Applies to a resumed run too.
         keep: checkpoints to keep.
         evaluate_n: GAN presets: samples scored for `metrics.json` (0: skip).
         lr: learning rate of both optimizers (default: the preset's; on a resumed run it
@@ -71,6 +77,9 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
         g_filters: CycleGAN presets: generator width.
         d_filters: CycleGAN presets: discriminator width.
         residual_blocks: CycleGAN presets: generator residual blocks.
+        tensorboard: a folder for TensorBoard event files (`gankit.callbacks.GANTensorBoard`:
+            losses, scores, learning rates and the sample grid or translation panel per
+            epoch), or None.
         progress: called with each progress line (resuming, one line per epoch, warnings);
             default `print`. Pass `lambda line: None` for a silent run.
 
@@ -101,9 +110,11 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
     chosen = presets.get(preset)  # ValueError for an unknown name
     if lr is not None and not lr > 0:
         raise ValueError(f"`lr` must be a positive number, got {lr}")
+    if jit_compile not in (True, False, "auto"):
+        raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}")
     common = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "limit": limit,
               "steps_per_epoch": steps_per_epoch, "jit_compile": jit_compile, "keep": keep,
-              "lr": lr, "progress": progress}
+              "lr": lr, "tensorboard": tensorboard, "progress": progress}
     if preset in presets.CYCLEGAN_PRESETS:
         if dataset is not None:
             raise ValueError(f"{preset} takes its images from its own datasets or `data_a` and "
@@ -159,8 +170,11 @@ def _check_same_architecture(model, preset, info, ckpt_dir):
             "and `dataset` it was trained with")
 
 
-def _resume_or_build(ckpt_dir, progress, name, build, check):
-    """`(model, start_epoch)`: resumed from `ckpt_dir` (then `check(model)`), else `build()`."""
+def _resume_or_build(ckpt_dir, progress, name, build, check, jit_compile):
+    """`(model, start_epoch)`: resumed from `ckpt_dir` (then `check(model)`), else `build()`.
+
+    A resumed model takes the run's `jit_compile`, not the one it was saved with.
+    """
     from gankit import callbacks
 
     if callbacks.GANCheckpoint.latest(ckpt_dir):
@@ -168,8 +182,18 @@ def _resume_or_build(ckpt_dir, progress, name, build, check):
                                               on_skip=lambda m: progress(f"warning: {m}"))
         check(model)
         progress(f"resuming {name} from {ckpt_dir} at epoch {start_epoch}")
+        model.jit_compile_pending = jit_compile == "auto"
+        model.jit_compile = False if jit_compile == "auto" else jit_compile
+        model.train_function = None
         return model, start_epoch
     return build(), 0
+
+
+def _tensorboard(folder, **kwargs):
+    """`[GANTensorBoard(folder, ...)]`, or `[]` for no folder."""
+    from gankit.callbacks import GANTensorBoard
+
+    return [] if folder is None else [GANTensorBoard(Path(folder), **kwargs)]
 
 
 def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, steps_per_epoch,
@@ -179,6 +203,7 @@ def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, s
     if start_epoch < epochs:
         progress(f"training {name} on {description} for epochs {start_epoch + 1}..{epochs} "
                  f"(batch {batch_size}); output in {out}")
+        model.choose_jit_compile(data, report=progress)  # jit_compile="auto": timed here
         model.fit(data, epochs=epochs, initial_epoch=start_epoch,
                   steps_per_epoch=steps_per_epoch, verbose=0,
                   callbacks=[*run_callbacks, _epoch_printer(epochs, progress)], **fit_kwargs)
@@ -188,7 +213,7 @@ def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, s
 
 
 def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_per_epoch,
-               jit_compile, keep, evaluate_n, lr, alarms, progress):
+               jit_compile, keep, evaluate_n, lr, alarms, tensorboard, progress):
     import keras
 
     from gankit import callbacks, data
@@ -206,7 +231,7 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
 
     model, start_epoch = _resume_or_build(
         ckpt_dir, progress, preset.name, build,
-        lambda model: _check_same_architecture(model, preset, info, ckpt_dir))
+        lambda model: _check_same_architecture(model, preset, info, ckpt_dir), jit_compile)
     if lr is not None:
         _set_learning_rate(model, lr)
     batch_size = batch_size or preset.batch_size
@@ -224,6 +249,7 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
                        callbacks.LossCurve(out / "losses.png"),
                        callbacks.GANCheckpoint(ckpt_dir, keep=keep),
                        *([alarm] if alarms else []),
+                       *_tensorboard(tensorboard, rows=10, cols=10, seed=seed),
                    ], progress, shuffle=False)
     bad = nonfinite_variables(model, limit=1)
     if bad:  # the guard stops such a run first; never score or record a diverged model
@@ -241,7 +267,7 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
 
 def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_filters,
                     residual_blocks, epochs, batch_size, seed, limit, steps_per_epoch,
-                    jit_compile, keep, lr, progress):
+                    jit_compile, keep, lr, tensorboard, progress):
     from gankit import callbacks, data
     from gankit.callbacks.panels import TranslationPanel
 
@@ -261,7 +287,8 @@ def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_fil
                              f"{model.image_shape_b}, the data is {domains.shape_a} <-> "
                              f"{domains.shape_b}; use another `out` or the same `image_size`")
 
-    model, start_epoch = _resume_or_build(ckpt_dir, progress, preset.name, build, check)
+    model, start_epoch = _resume_or_build(ckpt_dir, progress, preset.name, build, check,
+                                          jit_compile)
     if lr is not None:
         _set_learning_rate(model, lr)
     batch_size = batch_size or preset.batch_size
@@ -273,6 +300,8 @@ def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_fil
                                         names=domains.names),
                        callbacks.LossCurve(out / "losses.png"),
                        callbacks.GANCheckpoint(ckpt_dir, keep=keep),
+                       *_tensorboard(tensorboard, images_a=domains.test_a,
+                                     images_b=domains.test_b, names=domains.names),
                    ], progress)
     result = {"model": preset.name, "dataset": domains.description, "epochs": epochs,
               "train_minutes_this_run": minutes, "panels": str(out / "panels")}

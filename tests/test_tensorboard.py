@@ -95,3 +95,24 @@ def test_cyclegan_logs_a_translation_panel(tmp_path):
     with pytest.raises(ValueError, match="CycleGAN"):
         model.fit(paired_batches(1, 3, n=8), epochs=1, verbose=0,
                   callbacks=[GANTensorBoard(tmp_path / "tb2")])
+
+
+def test_cli_train_with_tensorboard_and_the_jit_choice(tmp_path, monkeypatch, capsys):
+    from gankit.cli import main
+
+    monkeypatch.setenv("GANKIT_JIT", "0")  # "auto" without the timing (see test_xla_auto.py)
+    out, log_dir = tmp_path / "run", tmp_path / "tb"
+    code = main(["train", "--model", "fast-cgan", "--epochs", "1", "--steps-per-epoch", "2",
+                 "--limit", "640", "--out", str(out), "--evaluate-n", "0", "--jit", "auto",
+                 "--tensorboard", str(log_dir)], quiet=False)
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "XLA off (jit_compile=False): set by GANKIT_JIT=0" in printed
+    scalars, pictures = read_events(log_dir)
+    for tag in ("d_loss", "g_loss", "real_score", "fake_score", "d_learning_rate",
+                "g_learning_rate"):
+        assert [step for step, _ in scalars[tag]] == [1], tag
+    assert [step for step, _ in pictures["samples"]] == [1]
+    assert pictures["samples"][0][1].shape == (10 * 28 + 11 * 2, 10 * 28 + 11 * 2, 1)
+    with pytest.raises(SystemExit):
+        main(["train", "--out", str(out), "--jit", "on", "--no-jit"], quiet=False)
