@@ -10,6 +10,8 @@ All are `TwoPlayerModel`s (`gankit.models.two_player`) and share the keyword-onl
 adversarial losses, and saving to `.keras` with both optimizers and every random stream. The GANs
 (`AdversarialModel`, `gankit.models.base`) add `generate(n_or_labels, seed=None)` and
 `interpolate(z0, z1, steps, method=...)`; CycleGAN adds `translate(images, direction)`.
+`compile(jit_compile="auto")` uses XLA when it is faster on this machine, timed at the first
+`fit` and cached (`gankit.models.xla_choice`, `XLAChoice`).
 
 Example:
 
@@ -28,6 +30,7 @@ from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
+from gankit.models.xla_choice import XLAChoice, choose_jit_compile
 
 __all__ = [
     "AdversarialModel",
@@ -38,5 +41,7 @@ __all__ = [
     "ImagePool",
     "TwoPlayerModel",
     "WGANGP",
+    "XLAChoice",
+    "choose_jit_compile",
     "interpolate_latents",
 ]

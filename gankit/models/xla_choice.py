@@ -40,8 +40,7 @@ import numpy as np
 
 from gankit.files import atomic_write_json
 
-__all__ = ["XLAChoice", "choose_jit_compile", "cache_path", "machine_fingerprint",
-           "model_fingerprint"]
+__all__ = ["XLAChoice", "choose_jit_compile"]
 
 CACHE_FILE = "xla_choice.json"
 TIMED_CALLS = 3
