@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import platform
-import statistics
 import time
 import warnings
 
@@ -45,8 +44,9 @@ __all__ = ["XLAChoice", "choose_jit_compile"]
 CACHE_FILE = "xla_choice.json"
 TIMED_CALLS = 3
 """Training calls timed per setting, after one untimed call that traces (and compiles) it."""
-TIME_BUDGET_SECONDS = 1.0
-"""Timing of a setting stops early once its timed calls took this long (at least one call)."""
+MIN_TIMED_CALLS = 2
+TIME_BUDGET_SECONDS = 2.0
+"""Timing of a setting stops early once its timed calls took this long (at least two calls)."""
 ENVIRONMENT = "GANKIT_JIT"
 
 _CPU_FLAGS = ("sse4_2", "avx", "avx2", "fma", "f16c", "avx512f", "avx512bw", "avx512vl",
@@ -69,6 +69,8 @@ class XLAChoice:
         xla_seconds: seconds per training step with XLA (None when not measured).
         plain_seconds: seconds per training step without XLA (None when not measured).
         cache: the cache file read or written (None when not used).
+        seconds_spent: how long the timing took (tracing and compiling both settings
+            included; 0 when not measured now).
     """
 
     jit_compile: bool
@@ -76,14 +78,15 @@ class XLAChoice:
     xla_seconds: float = None
     plain_seconds: float = None
     cache: str = None
+    seconds_spent: float = 0.0
 
     def describe(self):
         """One line saying what was chosen and why, e.g. for `gankit train`'s output."""
         setting = f"XLA {'on' if self.jit_compile else 'off'} (jit_compile={self.jit_compile})"
         if self.xla_seconds is not None:
-            times = (f"{self.xla_seconds * 1e3:.3g} ms/step with XLA, "
-                     f"{self.plain_seconds * 1e3:.3g} ms/step without")
-            where = ("measured now" if self.reason == "measured"
+            times = (f"{_ms(self.xla_seconds)} ms/step with XLA, "
+                     f"{_ms(self.plain_seconds)} ms/step without")
+            where = (f"measured now in {self.seconds_spent:.0f} s" if self.reason == "measured"
                      else "measured earlier on this machine")
             return f"{setting}: {times}, {where} (cache {self.cache})"
         why = {"environment": f"set by {ENVIRONMENT}={os.environ.get(ENVIRONMENT)}",
@@ -91,6 +94,11 @@ class XLAChoice:
                "unsupported": "a layer of the model cannot be compiled with XLA",
                "input": "the data's batches could not be imitated for timing; Keras' default"}
         return f"{setting}: {why.get(self.reason, self.reason)}"
+
+
+def _ms(seconds):
+    ms = seconds * 1e3
+    return f"{ms:.0f}" if ms >= 100 else f"{ms:.3g}"
 
 
 # ----------------------------------------------------------------------------- fingerprints
@@ -310,7 +318,8 @@ class _StepTimer(keras.callbacks.Callback):
             np.asarray(value)
         self.seconds.append(clock() - self._start)
         timed = self.seconds[1:]
-        if len(timed) >= TIMED_CALLS or (timed and sum(timed) >= TIME_BUDGET_SECONDS):
+        if len(timed) >= TIMED_CALLS or (len(timed) >= MIN_TIMED_CALLS
+                                          and sum(timed) >= TIME_BUDGET_SECONDS):
             self.model.stop_training = True
 
 
@@ -335,7 +344,8 @@ def _time_setting(model, jit_compile, fit_arguments):
     keras.Model.fit(model, **fit_arguments, epochs=1, steps_per_epoch=steps, shuffle=False,
                     verbose=0, callbacks=[timer])
     timed = timer.seconds[1:] or timer.seconds
-    return statistics.median(timed) / int(model.steps_per_execution or 1)
+    # the fastest call: other work on a shared machine only ever adds time
+    return min(timed) / int(model.steps_per_execution or 1)
 
 
 def measure(model, fit_arguments):
@@ -436,8 +446,10 @@ def _choose(model, x, y, batch_size):
     if entry is not None:
         return XLAChoice(entry["jit_compile"], "cache", entry.get("xla_seconds"),
                          entry.get("plain_seconds"), str(path))
+    started = time.perf_counter()
     xla, plain = measure(model, fit_arguments)
-    choice = XLAChoice(xla < plain, "measured", xla, plain, str(path))
+    choice = XLAChoice(xla < plain, "measured", xla, plain, str(path),
+                       time.perf_counter() - started)
     _write_cache(path, key, {"jit_compile": choice.jit_compile, "xla_seconds": xla,
                              "plain_seconds": plain, "model": type(model).__name__,
                              "measured": time.strftime("%Y-%m-%d %H:%M:%S")})
