@@ -92,10 +92,10 @@ def count(net):
     return sum(p.numel() for p in net.parameters())
 
 
-def make_step(lambda_cycle=10.0, lambda_identity=0.5, pool_size=50, seed=0):
+def make_step(lambda_cycle=10.0, lambda_identity=0.5, pool_size=50, seed=0, blocks=9):
     """Returns `step(real_a, real_b) -> (g_objective, d_loss)` and `(g_params, d_params)`."""
     torch.manual_seed(seed)
-    g_ab, g_ba = resnet_generator(), resnet_generator()
+    g_ab, g_ba = resnet_generator(blocks=blocks), resnet_generator(blocks=blocks)
     d_a, d_b = patch_discriminator(), patch_discriminator()
     opt_g = torch.optim.Adam(itertools.chain(g_ab.parameters(), g_ba.parameters()), lr=2e-4,
                              betas=(0.5, 0.999))
@@ -146,9 +146,10 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--steps", type=int, default=3)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--blocks", type=int, default=9)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    step, counts = make_step()
+    step, counts = make_step(blocks=args.blocks)
     gen = torch.Generator().manual_seed(0)
     real_a = torch.rand(1, 3, args.size, args.size, generator=gen) * 2 - 1
     real_b = torch.rand(1, 3, args.size, args.size, generator=gen) * 2 - 1
