@@ -8,6 +8,10 @@ import os
 os.environ.setdefault("GANKIT_OFFLINE", "1")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Presets compile with jit_compile="auto", which times XLA on the first fit (tens of seconds on a
+# loaded CPU) and caches the choice in the user's cache. Tests decide without timing (XLA off);
+# tests/test_xla_auto.py removes this to test the timing itself.
+os.environ.setdefault("GANKIT_JIT", "0")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
