@@ -245,10 +245,17 @@ class TwoPlayerModel(FitDefaults, keras.Model):
     def metrics(self):
         return list(self.trackers.values())
 
-    def update_trackers(self, values):
-        """Adds `values` (a dict name -> scalar) to the trackers of those names."""
+    def update_trackers(self, values, weight=None):
+        """Adds `values` (a dict name -> scalar) to the trackers of those names.
+
+        `weight`: `Shard.tracker_weight` for values that are means over one replica's rows
+        under `tf.distribute` (see `gankit.models.replicas`), so the logs are global means.
+        """
         for name, value in values.items():
-            self.trackers[name].update_state(value)
+            if weight is None:
+                self.trackers[name].update_state(value)
+            else:
+                self.trackers[name].update_state(value, sample_weight=weight)
 
     def tracker_results(self):
         """`{name: running mean}` of every tracker: what `train_step` returns as logs."""

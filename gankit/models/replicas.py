@@ -1,0 +1,135 @@
+"""Where one replica's rows lie in the global batch: what gankit's train steps need under `tf.distribute`.
+
+Under `tf.distribute.MirroredStrategy` or `MultiWorkerMirroredStrategy` each replica runs
+`train_step` on its own slice (shard) of the global batch, and `optimizer.apply` sums the
+gradients of all replicas (Keras 3's TensorFlow optimizer all-reduces them with
+`ReduceOp.SUM`). Two things then differ from one device, and `Shard` fixes both:
+
+* Losses. gankit's losses are means over the local rows. Summing N replicas' gradients of
+  local means gives N times the gradient of the global mean. `Shard.scale(loss)` multiplies a
+  replica's loss by `local_rows / global_rows` (1/N for equal shards, like Keras' own
+  `compute_loss`), so the summed gradient is that of the mean over the global batch, exactly.
+  Trackers get the unscaled local value with that same weight (`Shard.tracker_weight`), so `fit`'s logs
+  are global-batch means.
+* Random numbers. A `keras.random.SeedGenerator` is a mirrored variable: every replica holds the
+  same state and would draw the same noise, so every replica would train on copies of the same
+  fakes. `Shard.draw` lets every replica draw the numbers of the whole global batch from the
+  shared state (the state still advances identically on every replica) and keep its own rows.
+  The distributed run thus sees exactly the noise a single-device run on the global batch draws.
+
+On one device (no strategy, or a strategy of one replica) `Shard` is a no-op: the same draws,
+the same losses, the same graph as before.
+
+Rows are numbered as `tf.distribute` deals them out: replica `r` (its
+`replica_id_in_sync_group`) holds the `r`-th consecutive block of each global batch.
+"""
+
+import tensorflow as tf
+from keras import ops
+
+__all__ = ["Shard", "num_replicas"]
+
+
+def num_replicas():
+    """Replicas training in sync in the current context (1 without a strategy)."""
+    context = tf.distribute.get_replica_context()
+    if context is None:  # cross-replica context, e.g. inside strategy.scope()
+        return tf.distribute.get_strategy().num_replicas_in_sync
+    return context.num_replicas_in_sync
+
+
+class Shard:
+    """This replica's block of rows in a global batch of which it holds `local_rows`.
+
+    Args:
+        local_rows: rows this replica holds (an int tensor or int).
+
+    Attributes:
+        replicas: number of replicas in sync (a Python int).
+        local_rows: this replica's rows.
+        offset: rows of the replicas before this one (0 on one device).
+        global_rows: rows of all replicas together (`local_rows` on one device).
+
+    Example:
+
+    ```python
+    shard = Shard(ops.shape(real)[0])
+    noise = shard.draw(lambda n: keras.random.normal((n, latent_dim), seed=self.seed_generator))
+    with tf.GradientTape() as tape:
+        loss = ...  # mean over this replica's rows
+        scaled = shard.scale(loss)  # inside the tape
+    grads = tape.gradient(scaled, variables)
+    ```
+    """
+
+    def __init__(self, local_rows):
+        self.replicas = num_replicas()
+        self.local_rows = local_rows
+        if self.replicas == 1:
+            self.offset, self.global_rows = 0, local_rows
+            return
+        context = tf.distribute.get_replica_context()
+        rows = ops.reshape(ops.cast(local_rows, "int32"), (1,))
+        every = context.all_gather(rows, axis=0)  # rows of each replica, in replica order
+        mine = tf.range(self.replicas) < context.replica_id_in_sync_group
+        self.offset = ops.sum(ops.where(mine, every, ops.zeros_like(every)))
+        self.global_rows = ops.sum(every)
+        self.local_rows = ops.cast(local_rows, "int32")
+
+    @property
+    def weight(self):
+        """`local_rows / global_rows`: this replica's share of a global-batch mean (1 alone)."""
+        if self.replicas == 1:
+            return 1.0
+        return ops.cast(self.local_rows, "float32") / ops.cast(self.global_rows, "float32")
+
+    def draw(self, draw_rows):
+        """Draws random rows for the global batch and returns this replica's block of them.
+
+        Args:
+            draw_rows: function of a row count `n` returning `n` random rows (it must draw from
+                a `SeedGenerator`, so that every replica draws the same numbers).
+
+        Returns:
+            `draw_rows(global_rows)[offset:offset + local_rows]` (`draw_rows(local_rows)` alone).
+        """
+        if self.replicas == 1:
+            return draw_rows(self.local_rows)
+        return self.mine(draw_rows(self.global_rows))
+
+    def scale(self, loss):
+        """The loss to differentiate: `loss * weight`, so summed gradients are the global mean's."""
+        if self.replicas == 1:
+            return loss
+        return loss * ops.cast(self.weight, loss.dtype)
+
+    @property
+    def tracker_weight(self):
+        """Sample weight for a tracker fed this replica's local mean (None on one device).
+
+        Each `keras.metrics.Mean` sums its replicas' totals and counts, so weighting each
+        replica's local mean by `weight` gives the global-batch mean, counted once per step.
+        """
+        return None if self.replicas == 1 else self.weight
+
+    def gather(self, rows):
+        """The global batch of `rows` (every replica's block, in order); `rows` alone.
+
+        Replicas may hold different numbers of rows (the last replicas of an uneven batch).
+        """
+        if self.replicas == 1:
+            return rows
+        context = tf.distribute.get_replica_context()
+        largest = context.all_reduce(tf.distribute.ReduceOp.MAX, self.local_rows)
+        padding = [[0, largest - self.local_rows]] + [[0, 0]] * (len(rows.shape) - 1)
+        padded = tf.pad(rows, padding)
+        every = context.all_gather(padded[None], axis=0)  # (replicas, largest, ...)
+        counts = context.all_gather(ops.reshape(self.local_rows, (1,)), axis=0)
+        keep = tf.sequence_mask(counts, largest)
+        return tf.boolean_mask(every, keep)
+
+    def mine(self, global_rows_tensor):
+        """This replica's block of a global-batch tensor."""
+        if self.replicas == 1:
+            return global_rows_tensor
+        return global_rows_tensor[self.offset:self.offset + self.local_rows]
