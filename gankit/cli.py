@@ -135,7 +135,7 @@ def _not_found_line(error):
 
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
               steps_per_epoch=None, jit_compile=True, keep=3, evaluate_n=2000, lr=None,
-              alarms=True, **cyclegan_options):
+              alarms=True, distribute=None, **cyclegan_options):
     """`gankit.training.train` with the command's progress lines and one-line `CLIError`s.
 
     Returns the metrics dict that is also written to `out/metrics.json`.
@@ -150,7 +150,8 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
         return training.train(
             preset_name, out, epochs=epochs, dataset=dataset, batch_size=batch_size, seed=seed,
             limit=limit, steps_per_epoch=steps_per_epoch, jit_compile=jit_compile, keep=keep,
-            evaluate_n=evaluate_n, lr=lr, alarms=alarms, progress=_progress, **cyclegan_options)
+            evaluate_n=evaluate_n, lr=lr, alarms=alarms, distribute=distribute,
+            progress=_progress, **cyclegan_options)
     except TrainingDivergedError as e:
         raise CLIError(_diverged_line(e, Path(out) / "checkpoints"), code=1) from None
     except DatasetNotFoundError as e:
@@ -177,6 +178,7 @@ def cmd_train(args):
     result = train_run(args.model, args.dataset, args.epochs, args.out, args.batch_size,
                        args.seed, args.limit, args.steps_per_epoch, not args.no_jit, args.keep,
                        args.evaluate_n, lr=args.lr, alarms=not args.no_alarms,
+                       distribute=None if args.distribute == "none" else args.distribute,
                        **{option: getattr(args, option) for option in CYCLEGAN_ONLY})
     if args.model in CYCLEGAN_PRESETS:
         _progress(f"summary: {result['model']} on {result['dataset']}, {result['epochs']} epochs; "
@@ -412,6 +414,11 @@ def build_parser():
                    "run it replaces the checkpoint's, e.g. lower it after a divergence)")
     p.add_argument("--no-alarms", action="store_true",
                    help="do not check for a saturated discriminator or collapsed classes")
+    p.add_argument("--distribute", default="none", choices=["none", "mirrored", "multiworker"],
+                   help="none: one device; mirrored: every GPU of this machine; multiworker: "
+                   "the machines in the TF_CONFIG environment variable (run the command on each, "
+                   "each with its own --out). --batch-size is the global batch (see README, "
+                   "'Scaling a lab')")
     cycle = p.add_argument_group(
         "CycleGAN presets (cyclegan-*)", "write OUT/panels/panel_epoch_*.png (original, "
         "translated, recovered, identity rows), OUT/losses.png, OUT/checkpoints/; --limit caps "

@@ -101,10 +101,10 @@ def build(case, optimizer="adam"):
                               critic_steps=2, seed=3)
     elif case == "cyclegan":
         model = gankit.CycleGAN(
-            digit_resnet_generator(shape, filters=4, residual_blocks=1),
-            digit_resnet_generator(shape, filters=4, residual_blocks=1),
-            digit_patch_discriminator(shape, filters=4),
-            digit_patch_discriminator(shape, filters=4), pool_size=4, seed=3)
+            digit_resnet_generator(shape, filters=4, num_residual_blocks=1),
+            digit_resnet_generator(shape, filters=4, num_residual_blocks=1),
+            digit_patch_discriminator(shape, filters=4, num_layers=1),
+            digit_patch_discriminator(shape, filters=4, num_layers=1), pool_size=4, seed=3)
     else:
         raise ValueError(case)
     make = {"adam": lambda: keras.optimizers.Adam(1e-2),

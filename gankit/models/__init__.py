@@ -11,6 +11,11 @@ adversarial losses, and saving to `.keras` with both optimizers and every random
 (`AdversarialModel`, `gankit.models.base`) add `generate(n_or_labels, seed=None)` and
 `interpolate(z0, z1, steps, method=...)`; CycleGAN adds `translate(images, direction)`.
 
+Every model trains under `tf.distribute.MirroredStrategy` and `MultiWorkerMirroredStrategy`
+(create and compile it in `strategy.scope()`, or get the strategy from `make_strategy`): a
+distributed run on global batches of `B` makes the updates of a single-device run on batches of
+`B` (`gankit.models.replicas`).
+
 Example:
 
 ```python
@@ -26,6 +31,7 @@ from gankit.models.conditional_gan import ConditionalGAN
 from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
+from gankit.models.replicas import Shard, make_strategy
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 
@@ -36,7 +42,9 @@ __all__ = [
     "CycleGAN",
     "GAN",
     "ImagePool",
+    "Shard",
     "TwoPlayerModel",
     "WGANGP",
     "interpolate_latents",
+    "make_strategy",
 ]

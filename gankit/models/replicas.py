@@ -27,7 +27,7 @@ Rows are numbered as `tf.distribute` deals them out: replica `r` (its
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["Shard", "num_replicas"]
+__all__ = ["STRATEGIES", "Shard", "make_strategy", "num_replicas"]
 
 
 def num_replicas():
@@ -74,6 +74,7 @@ class Shard:
         mine = tf.range(self.replicas) < context.replica_id_in_sync_group
         self.offset = ops.sum(ops.where(mine, every, ops.zeros_like(every)))
         self.global_rows = ops.sum(every)
+        self.every_rows = every
         self.local_rows = ops.cast(local_rows, "int32")
 
     @property
@@ -120,12 +121,11 @@ class Shard:
         if self.replicas == 1:
             return rows
         context = tf.distribute.get_replica_context()
-        largest = context.all_reduce(tf.distribute.ReduceOp.MAX, self.local_rows)
+        largest = ops.max(self.every_rows)
         padding = [[0, largest - self.local_rows]] + [[0, 0]] * (len(rows.shape) - 1)
-        padded = tf.pad(rows, padding)
+        padded = tf.pad(rows, padding)  # all_gather needs the same shape on every replica
         every = context.all_gather(padded[None], axis=0)  # (replicas, largest, ...)
-        counts = context.all_gather(ops.reshape(self.local_rows, (1,)), axis=0)
-        keep = tf.sequence_mask(counts, largest)
+        keep = tf.sequence_mask(self.every_rows, largest)
         return tf.boolean_mask(every, keep)
 
     def mine(self, global_rows_tensor):
@@ -133,3 +133,52 @@ class Shard:
         if self.replicas == 1:
             return global_rows_tensor
         return global_rows_tensor[self.offset:self.offset + self.local_rows]
+
+
+STRATEGIES = ("mirrored", "multiworker")
+
+
+def make_strategy(distribute):
+    """The `tf.distribute` strategy named `distribute`, or None for one device.
+
+    Args:
+        distribute: None or `"none"`: one device. `"mirrored"`: `MirroredStrategy` over every
+            GPU of this machine (the CPU when it has none). `"multiworker"`:
+            `MultiWorkerMirroredStrategy` over the machines listed in the `TF_CONFIG`
+            environment variable (this process is the worker `TF_CONFIG`'s `task` names).
+
+    Returns:
+        A `tf.distribute.Strategy` or None. Create and compile the model in its `scope()`;
+        `fit` then splits each global batch between the replicas.
+
+    Raises:
+        ValueError: an unknown name, or `"multiworker"` without `TF_CONFIG`.
+
+    Example:
+
+    ```python
+    strategy = make_strategy("mirrored")
+    with strategy.scope():
+        gan = gankit.GAN(gankit.nets.dcgan_generator(), gankit.nets.dcgan_discriminator())
+        gan.compile()
+    gan.fit(dataset, epochs=5)  # batches of the dataset are global batches
+    ```
+    """
+    import os
+
+    if distribute in (None, "none"):
+        return None
+    if distribute == "mirrored":
+        return tf.distribute.MirroredStrategy()
+    if distribute == "multiworker":
+        if not os.environ.get("TF_CONFIG"):
+            raise ValueError(
+                "distribute='multiworker' needs the TF_CONFIG environment variable on every "
+                'worker, e.g. TF_CONFIG=\'{"cluster": {"worker": ["host1:12345", '
+                '"host2:12345"]}, "task": {"type": "worker", "index": 0}}\' (index 1 on host2).'
+            )
+        return tf.distribute.MultiWorkerMirroredStrategy()
+    raise ValueError(
+        f"distribute must be None, 'none', {' or '.join(repr(s) for s in STRATEGIES)}; got "
+        f"{distribute!r}."
+    )
