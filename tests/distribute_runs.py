@@ -3,13 +3,19 @@
 TensorFlow can split the CPU into logical devices only before it initialises its devices, so
 the distributed tests run this script in a fresh subprocess:
 
-    python tests/distribute_runs.py CASE OUT.json [--workers N --index I --port P]
+    python tests/distribute_runs.py OUT.json CASE [CASE ...]
+    python tests/distribute_runs.py OUT.json CASE --workers N --index I --ports P0,P1
 
-Cases `gan`, `cgan`, `wgangp`, `cyclegan`: trains the same seeded model for a few steps on one
-device with the global batch and under `MirroredStrategy` over two logical CPUs, and writes the
-largest weight difference, the logs of both runs and the noise every replica drew. With
-`--workers`, the process is worker `--index` of a `MultiWorkerMirroredStrategy` on 127.0.0.1
-(one CPU each) and writes its final weights and, for worker 0, the single-process reference.
+Cases `gan`, `cgan`, `wgangp`, `cyclegan`, `gan-bn`, `gan-syncbn`: trains the same seeded model
+for a few steps on one device with the global batch and under `MirroredStrategy` over two
+logical CPUs, and writes, per case, the largest weight difference, the logs of both runs and
+the noise every replica drew. With `--workers`, the process is worker `--index` of a
+`MultiWorkerMirroredStrategy` on 127.0.0.1 (one CPU each) and writes its final weights and, for
+worker 0, the largest difference to the single-process reference.
+
+Optimizers: Adam(1e-2), but SGD(0.1) for `cyclegan`: its convolutions' biases sit before
+instance normalisation, so their true gradient is 0 and Adam turns float noise of ~1e-9 into
+steps of the size of the learning rate; SGD keeps float noise at float size.
 """
 
 import argparse
@@ -70,7 +76,7 @@ def dataset(case, reorder_for=None):
                             for b in np.split(x, STEPS)])
         y = np.concatenate([interleave_parts(b, replicas, parts)
                             for b in np.split(y, STEPS)])
-    if case == "gan":
+    if case.startswith("gan"):
         data = x
     elif case == "cyclegan":
         data = (x, y)
@@ -90,6 +96,14 @@ def build(case, optimizer="adam"):
     shape = (8, 8, 1)
     if case == "gan":
         model = gankit.GAN(nets.mlp_generator(4, shape, hidden_units=8),
+                           nets.mlp_discriminator(shape, hidden_units=8, dropout=0.0), seed=3)
+    elif case in ("gan-bn", "gan-syncbn"):
+        generator = keras.Sequential([
+            keras.Input((4,)), keras.layers.Dense(8),
+            keras.layers.BatchNormalization(synchronized=case == "gan-syncbn"),
+            keras.layers.ReLU(), keras.layers.Dense(64, activation="tanh"),
+            keras.layers.Reshape(shape)])
+        model = gankit.GAN(generator,
                            nets.mlp_discriminator(shape, hidden_units=8, dropout=0.0), seed=3)
     elif case == "cgan":
         model = gankit.ConditionalGAN(
@@ -113,8 +127,9 @@ def build(case, optimizer="adam"):
     return model
 
 
-def train(case, strategy=None, reorder_for=None, optimizer="adam"):
-    """`(weights, logs)` after STEPS steps of `fit`, in `strategy`'s scope when given."""
+def train(case, strategy=None, reorder_for=None):
+    """`(weights, logs, model)` after STEPS steps of `fit`, in `strategy`'s scope when given."""
+    optimizer = "sgd" if case == "cyclegan" else "adam"
     if strategy is None:
         model = build(case, optimizer)
     else:
@@ -139,23 +154,25 @@ def noise_per_replica(model, strategy):
     return [np.asarray(v).tolist() for v in strategy.experimental_local_results(values)]
 
 
-def mirrored(case, out, optimizer):
+def mirrored(cases, out):
     split_cpu(REPLICAS)
-    parts = 2 if case == "wgangp" else None
-    reference, reference_logs, _ = train(
-        case, reorder_for=(REPLICAS, parts) if parts else None, optimizer=optimizer)
     strategy = tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(REPLICAS)])
-    weights, logs, model = train(case, strategy, optimizer=optimizer)
-    result = {"difference": largest_difference(reference, weights), "logs": logs,
-              "reference_logs": reference_logs, "weights": len(weights)}
-    if case != "cyclegan":
-        result["noise"] = noise_per_replica(model, strategy)
+    results = {}
+    for case in cases:
+        parts = 2 if case == "wgangp" else None
+        reference, reference_logs, _ = train(
+            case, reorder_for=(REPLICAS, parts) if parts else None)
+        weights, logs, model = train(case, strategy)
+        results[case] = {"difference": largest_difference(reference, weights), "logs": logs,
+                         "reference_logs": reference_logs}
+        if case != "cyclegan":
+            results[case]["noise"] = noise_per_replica(model, strategy)
     with open(out, "w") as f:
-        json.dump(result, f)
+        json.dump(results, f)
 
 
-def multiworker(case, out, workers, index, port):
-    ports = [port + i for i in range(workers)]
+def multiworker(case, out, workers, index, ports):
+    ports = [int(p) for p in ports.split(",")][:workers]
     os.environ["TF_CONFIG"] = json.dumps({
         "cluster": {"worker": [f"127.0.0.1:{p}" for p in ports]},
         "task": {"type": "worker", "index": index},
@@ -173,17 +190,16 @@ def multiworker(case, out, workers, index, port):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("case")
     parser.add_argument("out")
-    parser.add_argument("--optimizer", default="adam")
+    parser.add_argument("cases", nargs="+")
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--index", type=int, default=0)
-    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--ports", default="")
     args = parser.parse_args()
     if args.workers:
-        multiworker(args.case, args.out, args.workers, args.index, args.port)
+        multiworker(args.cases[0], args.out, args.workers, args.index, args.ports)
     else:
-        mirrored(args.case, args.out, args.optimizer)
+        mirrored(args.cases, args.out)
 
 
 if __name__ == "__main__":

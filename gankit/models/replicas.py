@@ -27,7 +27,7 @@ Rows are numbered as `tf.distribute` deals them out: replica `r` (its
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["STRATEGIES", "Shard", "make_strategy", "num_replicas"]
+__all__ = ["STRATEGIES", "Shard", "keras_logs", "make_strategy", "num_replicas"]
 
 
 def num_replicas():
@@ -36,6 +36,24 @@ def num_replicas():
     if context is None:  # cross-replica context, e.g. inside strategy.scope()
         return tf.distribute.get_strategy().num_replicas_in_sync
     return context.num_replicas_in_sync
+
+
+def keras_logs(logs):
+    """`train_step`'s logs in the shape Keras can reduce under the current strategy.
+
+    Under a `MultiWorkerMirroredStrategy` of several workers, Keras 3 reduces each log with
+    `strategy.reduce("MEAN", value, axis=0)`, which fails for scalars ("Invalid reduction
+    dimension 0 for input with 0 dimensions", tensorflow/tensorflow#72388): there each value is
+    given the shape `(1,)` (the reduction returns a scalar again). Elsewhere `logs` is returned
+    unchanged.
+    """
+    strategy = tf.distribute.get_strategy()
+    multi_worker = isinstance(strategy, tf.distribute.MultiWorkerMirroredStrategy) and getattr(
+        strategy.extended, "_in_multi_worker_mode", lambda: False
+    )()
+    if not multi_worker:
+        return logs
+    return {name: ops.reshape(value, (1,)) for name, value in logs.items()}
 
 
 class Shard:

@@ -29,6 +29,7 @@ from gankit import losses
 from gankit.batches import predict_in_batches
 from gankit.checks import check_int
 from gankit.models.fitting import FitDefaults
+from gankit.models.replicas import keras_logs
 
 __all__ = ["TwoPlayerModel"]
 
@@ -259,7 +260,7 @@ class TwoPlayerModel(FitDefaults, keras.Model):
 
     def tracker_results(self):
         """`{name: running mean}` of every tracker: what `train_step` returns as logs."""
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return keras_logs({name: tracker.result() for name, tracker in self.trackers.items()})
 
     # ------------------------------------------------------------------ saving
     def _seed_states(self):
