@@ -20,7 +20,7 @@ from gankit.models import make_strategy
 
 RUNS = Path(__file__).with_name("distribute_runs.py")
 ROOT = RUNS.parent.parent
-CASES = ("gan", "cgan", "wgangp", "cyclegan", "gan-syncbn")
+CASES = ("gan", "cgan", "wgangp", "cyclegan", "gan-bn")
 
 
 def _env():
@@ -48,8 +48,9 @@ def test_replicas_draw_different_noise_their_rows_of_the_global_batch(mirrored_r
 
 
 # WGANGP: Adam turns float noise in the gradient penalty's tiny gradients into ~1e-5 steps;
-# gan-syncbn: BatchNormalization(synchronized=True) computes the variance in another order.
-TOLERANCE = {"gan": 1e-5, "cgan": 1e-5, "wgangp": 1e-4, "cyclegan": 1e-5, "gan-syncbn": 1e-3}
+# gan-bn (BatchNorm in G, which gankit synchronizes under distribution): Adam and the
+# synchronized moments' other summation order give ~3e-4 (per-replica statistics: 5e-2).
+TOLERANCE = {"gan": 1e-5, "cgan": 1e-5, "wgangp": 1e-4, "cyclegan": 1e-5, "gan-bn": 1e-3}
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -27,7 +27,8 @@ Rows are numbered as `tf.distribute` deals them out: replica `r` (its
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["STRATEGIES", "Shard", "keras_logs", "make_strategy", "num_replicas"]
+__all__ = ["STRATEGIES", "Shard", "keras_logs", "make_strategy", "num_replicas",
+           "synchronize_batch_norm"]
 
 
 def num_replicas():
@@ -54,6 +55,31 @@ def keras_logs(logs):
     if not multi_worker:
         return logs
     return {name: ops.reshape(value, (1,)) for name, value in logs.items()}
+
+
+def synchronize_batch_norm(model):
+    """Makes every `BatchNormalization` layer of `model` use global-batch statistics.
+
+    Keras' default (`synchronized=False`) normalises each replica's rows with that replica's
+    own mean and variance, and each replica then writes its own moving averages into its copy
+    of the mirrored variables: the copies drift apart and a checkpoint keeps replica 0's. With
+    `synchronized=True` the statistics are all-reduced over the global batch, so a distributed
+    step normalises exactly as one device would on the global batch, and every copy of the
+    moving averages stays the same. gankit's models call this when `fit` starts under a
+    strategy of several replicas; the layers keep `synchronized=True` afterwards (also on one
+    device, where it gives the same statistics).
+
+    Returns:
+        The number of layers switched.
+    """
+    from keras import layers
+
+    switched = 0
+    for layer in model._flatten_layers(include_self=False):
+        if isinstance(layer, layers.BatchNormalization) and not layer.synchronized:
+            layer.synchronized = True
+            switched += 1
+    return switched
 
 
 class Shard:

@@ -29,7 +29,7 @@ from gankit import losses
 from gankit.batches import predict_in_batches
 from gankit.checks import check_int
 from gankit.models.fitting import FitDefaults
-from gankit.models.replicas import keras_logs
+from gankit.models.replicas import keras_logs, synchronize_batch_norm
 
 __all__ = ["TwoPlayerModel"]
 
@@ -240,6 +240,16 @@ class TwoPlayerModel(FitDefaults, keras.Model):
         d_optimizer = keras.saving.deserialize_keras_object(config.pop("d_optimizer"))
         g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
         self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **config)
+
+    def make_train_function(self, force=False):
+        """Keras' train function; under a strategy of several replicas BatchNorm is synchronized.
+
+        See `gankit.models.replicas.synchronize_batch_norm`: the step then makes the update
+        one device would make on the global batch, BatchNorm included.
+        """
+        if self.distribute_strategy.num_replicas_in_sync > 1:
+            synchronize_batch_norm(self)
+        return super().make_train_function(force=force)
 
     # ------------------------------------------------------------------ trackers
     @property
