@@ -1,4 +1,4 @@
-"""Where one replica's rows lie in the global batch: what gankit's train steps need under `tf.distribute`.
+"""Training under `tf.distribute`: where one replica's rows lie in the global batch.
 
 Under `tf.distribute.MirroredStrategy` or `MultiWorkerMirroredStrategy` each replica runs
 `train_step` on its own slice (shard) of the global batch, and `optimizer.apply` sums the
@@ -9,8 +9,8 @@ gradients of all replicas (Keras 3's TensorFlow optimizer all-reduces them with
   local means gives N times the gradient of the global mean. `Shard.scale(loss)` multiplies a
   replica's loss by `local_rows / global_rows` (1/N for equal shards, like Keras' own
   `compute_loss`), so the summed gradient is that of the mean over the global batch, exactly.
-  Trackers get the unscaled local value with that same weight (`Shard.tracker_weight`), so `fit`'s logs
-  are global-batch means.
+  Trackers get the unscaled local value with that same weight (`Shard.tracker_weight`), so
+  `fit`'s logs are global-batch means.
 * Random numbers. A `keras.random.SeedGenerator` is a mirrored variable: every replica holds the
   same state and would draw the same noise, so every replica would train on copies of the same
   fakes. `Shard.draw` lets every replica draw the numbers of the whole global batch from the
@@ -22,6 +22,11 @@ the same losses, the same graph as before.
 
 Rows are numbered as `tf.distribute` deals them out: replica `r` (its
 `replica_id_in_sync_group`) holds the `r`-th consecutive block of each global batch.
+
+Also here: `make_strategy` (the strategies of `gankit train --distribute`),
+`synchronize_batch_norm` (BatchNorm over the global batch) and `keras_logs` (a workaround for
+Keras 3's reduction of logs across several workers). The image pool's synchronization is in
+`gankit.models.image_pool`.
 """
 
 import tensorflow as tf
