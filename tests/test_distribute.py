@@ -117,3 +117,28 @@ def test_train_with_distribute_mirrored_trains_and_resumes(tmp_path):
     assert any(line.startswith("epoch 2/2") for line in lines)
     with pytest.raises(ValueError, match="distribute"):
         training.train("fast-cgan", tmp_path / "x", distribute="ring", **tiny)
+
+
+@pytest.mark.parametrize("option, expected", [(None, None), ("mirrored", "mirrored"),
+                                              ("multiworker", "multiworker")])
+def test_cli_distribute_option_reaches_training(monkeypatch, tmp_path, option, expected):
+    from gankit import cli
+
+    seen = {}
+
+    def fake_train(preset, out, **kwargs):
+        seen.update(kwargs)
+        return {"model": preset, "dataset": "mnist", "epochs": 1}
+
+    monkeypatch.setattr(training, "train", fake_train)
+    argv = ["train", "--model", "fast-cgan", "--out", str(tmp_path), "--epochs", "1"]
+    assert cli.main(argv + (["--distribute", option] if option else []), quiet=False) == 0
+    assert seen["distribute"] == expected
+
+
+def test_stray_tf_config_only_warns(monkeypatch, tmp_path):
+    monkeypatch.setenv("TF_CONFIG", '{"cluster": {"worker": ["127.0.0.1:1"]}}')
+    lines = []
+    with pytest.raises(ValueError, match="image_size"):  # stops before any training
+        training.train("fast-cgan", tmp_path, image_size=32, progress=lines.append)
+    assert "TF_CONFIG" in lines[0] and "--distribute multiworker" in lines[0]
