@@ -31,7 +31,7 @@ from gankit.models.conditional_gan import ConditionalGAN
 from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
-from gankit.models.replicas import Shard, make_strategy
+from gankit.models.replicas import Shard, make_strategy, synchronize_batch_norm
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 
@@ -47,4 +47,5 @@ __all__ = [
     "WGANGP",
     "interpolate_latents",
     "make_strategy",
+    "synchronize_batch_norm",
 ]

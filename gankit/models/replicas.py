@@ -32,8 +32,7 @@ Keras 3's reduction of logs across several workers). The image pool's synchroniz
 import tensorflow as tf
 from keras import ops
 
-__all__ = ["STRATEGIES", "Shard", "keras_logs", "make_strategy", "num_replicas",
-           "synchronize_batch_norm"]
+__all__ = ["Shard", "make_strategy", "synchronize_batch_norm"]
 
 
 def num_replicas():
