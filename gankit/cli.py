@@ -135,7 +135,7 @@ def _not_found_line(error):
 
 def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=None,
               steps_per_epoch=None, jit_compile="auto", keep=3, evaluate_n=2000, lr=None,
-              alarms=True, tensorboard=None, **cyclegan_options):
+              alarms=True, tensorboard=None, distribute=None, **cyclegan_options):
     """`gankit.training.train` with the command's progress lines and one-line `CLIError`s.
 
     Returns the metrics dict that is also written to `out/metrics.json`.
@@ -151,6 +151,7 @@ def train_run(preset_name, dataset, epochs, out, batch_size=None, seed=0, limit=
             preset_name, out, epochs=epochs, dataset=dataset, batch_size=batch_size, seed=seed,
             limit=limit, steps_per_epoch=steps_per_epoch, jit_compile=jit_compile, keep=keep,
             evaluate_n=evaluate_n, lr=lr, alarms=alarms, tensorboard=tensorboard,
+            distribute=distribute,
             progress=_progress, **cyclegan_options)
     except TrainingDivergedError as e:
         raise CLIError(_diverged_line(e, Path(out) / "checkpoints"), code=1) from None
@@ -179,6 +180,7 @@ def cmd_train(args):
                        args.seed, args.limit, args.steps_per_epoch, _jit_choice(args), args.keep,
                        args.evaluate_n, lr=args.lr, alarms=not args.no_alarms,
                        tensorboard=args.tensorboard,
+                       distribute=None if args.distribute == "none" else args.distribute,
                        **{option: getattr(args, option) for option in CYCLEGAN_ONLY})
     if args.model in CYCLEGAN_PRESETS:
         _progress(f"summary: {result['model']} on {result['dataset']}, {result['epochs']} epochs; "
@@ -430,6 +432,11 @@ def build_parser():
                    "run it replaces the checkpoint's, e.g. lower it after a divergence)")
     p.add_argument("--no-alarms", action="store_true",
                    help="do not check for a saturated discriminator or collapsed classes")
+    p.add_argument("--distribute", default="none", choices=["none", "mirrored", "multiworker"],
+                   help="none: one device; mirrored: every GPU of this machine; multiworker: "
+                   "the machines in the TF_CONFIG environment variable (run the command on each, "
+                   "each with its own --out). --batch-size is the global batch (see README, "
+                   "'Scaling a lab')")
     cycle = p.add_argument_group(
         "CycleGAN presets (cyclegan-*)", "write OUT/panels/panel_epoch_*.png (original, "
         "translated, recovered, identity rows), OUT/losses.png, OUT/checkpoints/; --limit caps "

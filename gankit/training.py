@@ -48,7 +48,7 @@ class NonFiniteWeightsError(TrainingDivergedError):
 def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit=None,
           steps_per_epoch=None, jit_compile="auto", keep=3, evaluate_n=2000, lr=None, alarms=True,
           data_a=None, data_b=None, image_size=None, g_filters=None, d_filters=None,
-          residual_blocks=None, tensorboard=None, progress=print):
+          residual_blocks=None, tensorboard=None, distribute=None, progress=print):
     """Trains a preset into the run folder `out` (resuming it) and returns its metrics.
 
     Exactly what `gankit train --model PRESET --out OUT ...` does, minus the printing of the
@@ -80,6 +80,13 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
         tensorboard: a folder for TensorBoard event files (`gankit.callbacks.GANTensorBoard`:
             losses, scores, learning rates and the sample grid or translation panel per
             epoch), or None.
+        distribute: None (one device), `"mirrored"` (every GPU of this machine, one replica
+            each) or `"multiworker"` (several machines, from the `TF_CONFIG` environment
+            variable; run the same command on every worker, each with its own `out`: worker
+            0's is the run). `batch_size` is then the global batch, split between the
+            replicas; the updates are those of one device with that batch. XLA is off under
+            distribution (as Keras' `jit_compile="auto"` does). See
+            `gankit.models.make_strategy`.
         progress: called with each progress line (resuming, one line per epoch, warnings);
             default `print`. Pass `lambda line: None` for a silent run.
 
@@ -112,7 +119,11 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
         raise ValueError(f"`lr` must be a positive number, got {lr}")
     if jit_compile not in (True, False, "auto"):
         raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}")
-    common = {"epochs": epochs, "batch_size": batch_size, "seed": seed, "limit": limit,
+    strategy = _strategy(distribute, progress)
+    if strategy is not None:
+        jit_compile = False
+    common = {"strategy": strategy, "epochs": epochs, "batch_size": batch_size, "seed": seed,
+              "limit": limit,
               "steps_per_epoch": steps_per_epoch, "jit_compile": jit_compile, "keep": keep,
               "lr": lr, "tensorboard": tensorboard, "progress": progress}
     if preset in presets.CYCLEGAN_PRESETS:
@@ -130,6 +141,31 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
                              f"({', '.join(presets.CYCLEGAN_PRESETS)}), not {preset}")
     return _train_gan(chosen, Path(out), dataset=dataset or chosen.dataset,
                       evaluate_n=evaluate_n, alarms=alarms, **common)
+
+
+def _strategy(distribute, progress):
+    """The `tf.distribute` strategy of `distribute` (None: one device), announced."""
+    import os
+
+    from gankit.models import make_strategy
+
+    strategy = make_strategy(distribute)
+    if strategy is None:
+        if os.environ.get("TF_CONFIG"):
+            progress("warning: TF_CONFIG is set but training runs on this machine only; pass "
+                     "distribute='multiworker' (--distribute multiworker) to join its cluster")
+        return None
+    progress(f"distributing with {type(strategy).__name__}: "
+             f"{strategy.num_replicas_in_sync} replica(s)")
+    return strategy
+
+
+def _in_scope(strategy, build):
+    """`build()` in `strategy`'s scope (variables mirrored on its replicas), or plainly."""
+    if strategy is None:
+        return build()
+    with strategy.scope():
+        return build()
 
 
 def _epoch_printer(epochs, progress):
@@ -213,7 +249,7 @@ def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, s
 
 
 def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_per_epoch,
-               jit_compile, keep, evaluate_n, lr, alarms, tensorboard, progress):
+               jit_compile, keep, evaluate_n, lr, alarms, tensorboard, strategy, progress):
     import keras
 
     from gankit import callbacks, data
@@ -229,11 +265,13 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
         preset.compile(model, jit_compile=jit_compile)
         return model
 
-    model, start_epoch = _resume_or_build(
+    model, start_epoch = _in_scope(strategy, lambda: _resume_or_build(
         ckpt_dir, progress, preset.name, build,
-        lambda model: _check_same_architecture(model, preset, info, ckpt_dir), jit_compile)
+        lambda model: _check_same_architecture(model, preset, info, ckpt_dir), jit_compile))
     if lr is not None:
         _set_learning_rate(model, lr)
+    if strategy is not None:
+        model.jit_compile = False  # a resumed model keeps its checkpoint's compile arguments
     batch_size = batch_size or preset.batch_size
     # with steps_per_epoch, one endless stream whose batches depend only on (seed, position),
     # so a resumed run continues it exactly (a finite dataset would restart its pass)
@@ -267,7 +305,7 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
 
 def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_filters,
                     residual_blocks, epochs, batch_size, seed, limit, steps_per_epoch,
-                    jit_compile, keep, lr, tensorboard, progress):
+                    jit_compile, keep, lr, tensorboard, strategy, progress):
     from gankit import callbacks, data
     from gankit.callbacks.panels import TranslationPanel
 
@@ -287,10 +325,13 @@ def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_fil
                              f"{model.image_shape_b}, the data is {domains.shape_a} <-> "
                              f"{domains.shape_b}; use another `out` or the same `image_size`")
 
-    model, start_epoch = _resume_or_build(ckpt_dir, progress, preset.name, build, check,
-                                          jit_compile)
+    model, start_epoch = _in_scope(
+        strategy, lambda: _resume_or_build(ckpt_dir, progress, preset.name, build, check,
+                                           jit_compile))
     if lr is not None:
         _set_learning_rate(model, lr)
+    if strategy is not None:
+        model.jit_compile = False  # a resumed model keeps its checkpoint's compile arguments
     batch_size = batch_size or preset.batch_size
     pairs = data.unpaired(domains.train_a, domains.train_b, batch_size=batch_size, seed=seed,
                           balance=preset.balance)

@@ -13,6 +13,11 @@ adversarial losses, and saving to `.keras` with both optimizers and every random
 `compile(jit_compile="auto")` uses XLA when it is faster on this machine, timed at the first
 `fit` and cached (`gankit.models.xla_choice`, `XLAChoice`).
 
+Every model trains under `tf.distribute.MirroredStrategy` and `MultiWorkerMirroredStrategy`
+(create and compile it in `strategy.scope()`, or get the strategy from `make_strategy`): a
+distributed run on global batches of `B` makes the updates of a single-device run on batches of
+`B` (`gankit.models.replicas`).
+
 Example:
 
 ```python
@@ -28,6 +33,7 @@ from gankit.models.conditional_gan import ConditionalGAN
 from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
+from gankit.models.replicas import Shard, make_strategy, synchronize_batch_norm
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 from gankit.models.xla_choice import XLAChoice, choose_jit_compile
@@ -39,9 +45,12 @@ __all__ = [
     "CycleGAN",
     "GAN",
     "ImagePool",
+    "Shard",
     "TwoPlayerModel",
     "WGANGP",
     "XLAChoice",
     "choose_jit_compile",
     "interpolate_latents",
+    "make_strategy",
+    "synchronize_batch_norm",
 ]

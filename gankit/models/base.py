@@ -25,6 +25,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit.checks import check_int
+from gankit.models.replicas import Shard
 from gankit.models.two_player import TwoPlayerModel
 
 
@@ -267,7 +268,10 @@ class AdversarialModel(TwoPlayerModel):
         return ops.one_hot(ops.cast(labels, "int32"), self.num_classes)
 
     def _noise(self, batch_size):
-        return keras.random.normal((batch_size, *self.latent_shape), seed=self.seed_generator)
+        # Under tf.distribute: this replica's rows of the global batch's noise (see Shard).
+        return Shard(batch_size).draw(
+            lambda n: keras.random.normal((n, *self.latent_shape), seed=self.seed_generator)
+        )
 
     def discriminator_penalty(self, real, fake, one_hot):
         """Extra term of the discriminator loss (0 here; the gradient penalty in WGANGP).
@@ -290,6 +294,7 @@ class AdversarialModel(TwoPlayerModel):
     def _discriminator_step(self, real, one_hot, fake):
         """One discriminator update on `real` and the (gradient-stopped) `fake` batch."""
         fake = ops.stop_gradient(fake)
+        shard = Shard(ops.shape(real)[0])
         variables = self.discriminator.trainable_variables
         with tf.GradientTape() as tape:
             real_logits = self.discriminator(
@@ -305,14 +310,16 @@ class AdversarialModel(TwoPlayerModel):
             d_loss = d_loss + penalty
             if self.discriminator.losses:
                 d_loss = d_loss + ops.sum(self.discriminator.losses)
-        grads = tape.gradient(d_loss, variables)
+            scaled = shard.scale(d_loss)  # the global-batch mean's share (gankit.models.replicas)
+        grads = tape.gradient(scaled, variables)
         self.d_optimizer.apply(grads, variables)
         self.update_trackers(
             {
                 "d_loss": d_loss,
                 "real_score": self.adversarial_loss.score(real_logits),
                 "fake_score": self.adversarial_loss.score(fake_logits),
-            }
+            },
+            shard.tracker_weight,
         )
         return logs
 
@@ -337,6 +344,7 @@ class AdversarialModel(TwoPlayerModel):
         self.require_compiled("fit")
         real, one_hot = self._unpack(data)
         batch_size = ops.shape(real)[0]
+        shard = Shard(batch_size)
         for _ in range(self.d_steps - 1):
             self._discriminator_step(real, one_hot, self._fake(one_hot, batch_size))
         variables = self.generator.trainable_variables
@@ -350,9 +358,10 @@ class AdversarialModel(TwoPlayerModel):
             g_loss = self.adversarial_loss.generator_loss(fake_logits)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-        grads = tape.gradient(g_loss, variables)
+            scaled = shard.scale(g_loss)
+        grads = tape.gradient(scaled, variables)
         self.g_optimizer.apply(grads, variables)
-        self.update_trackers({"g_loss": g_loss})
+        self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)
         return self.tracker_results()
 
     def test_step(self, data):

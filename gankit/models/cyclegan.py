@@ -14,6 +14,7 @@ from keras import ops
 
 from gankit.images import to_float
 from gankit.models.image_pool import ImagePool
+from gankit.models.replicas import Shard
 from gankit.models.two_player import TwoPlayerModel
 
 __all__ = ["CycleGAN", "CYCLEGAN_LOSSES"]
@@ -282,21 +283,24 @@ class CycleGAN(TwoPlayerModel):
 
     def train_step(self, data):
         real_a, real_b = self._unpack(data, "fit")
+        shard = Shard(ops.shape(real_a)[0])  # this replica's share (gankit.models.replicas)
         g_vars = self.generator_variables()
         d_vars = self.discriminator_variables()
         with tf.GradientTape() as tape:
             g_parts, objective, fake_a, fake_b = self._generator_losses(
                 real_a, real_b, training=True
             )
-        self.g_optimizer.apply(tape.gradient(objective, g_vars), g_vars)
+            scaled = shard.scale(objective)
+        self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
 
         # Discriminators: real images vs the history pools of generated ones.
         pooled_a = self.pool_a(ops.stop_gradient(fake_a))
         pooled_b = self.pool_b(ops.stop_gradient(fake_b))
         with tf.GradientTape() as tape:
             d_parts = self._discriminator_losses(real_a, real_b, pooled_a, pooled_b, training=True)
-        self.d_optimizer.apply(tape.gradient(d_parts["d_loss"], d_vars), d_vars)
-        self.update_trackers({**d_parts, **g_parts})
+            scaled = shard.scale(d_parts["d_loss"])
+        self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
+        self.update_trackers({**d_parts, **g_parts}, shard.tracker_weight)
         return self.tracker_results()
 
     def test_step(self, data):

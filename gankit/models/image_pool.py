@@ -10,6 +10,8 @@ is saved and restored with the model (the random state by the model, as every
 import keras
 from keras import layers, ops
 
+from gankit.models.replicas import Shard
+
 __all__ = ["ImagePool"]
 
 _LEGACY_SEED_KEY = "seed_state"  # where earlier versions saved the pool's random state
@@ -28,6 +30,14 @@ class ImagePool(layers.Layer):
     The batch is processed at once: images of one batch that draw the same slot
     all return that slot's earlier image, and one of them is stored (the
     reference implementation processes them one after the other).
+
+    Under `tf.distribute` (`MirroredStrategy`, `MultiWorkerMirroredStrategy`) the pool is one
+    synchronized pool, not one per replica: every replica gathers the global batch of
+    generated images (in replica order), applies the step above to it with the shared random
+    state, and returns its own rows. Every replica's copy of the pool thus stays identical
+    (what a checkpoint saves is the pool), and the images returned are exactly those of a
+    single-device run on the global batch. The cost is one all-gather of the generated images
+    per step, small next to the gradients' all-reduce.
 
     Args:
         pool_size: number of stored images.
@@ -78,6 +88,11 @@ class ImagePool(layers.Layer):
         images = ops.cast(images, "float32")
         if self.pool_size == 0:
             return images
+        shard = Shard(ops.shape(images)[0])
+        return shard.mine(self._swap(shard.gather(images)))
+
+    def _swap(self, images):
+        """The pool step on a whole (global) batch: stores, swaps, returns the batch."""
         size = self.pool_size
         batch = ops.shape(images)[0]
         count = ops.convert_to_tensor(self.count)

@@ -29,6 +29,7 @@ from gankit import losses
 from gankit.batches import predict_in_batches
 from gankit.checks import check_int
 from gankit.models.fitting import FitDefaults
+from gankit.models.replicas import keras_logs, synchronize_batch_norm
 
 __all__ = ["TwoPlayerModel"]
 
@@ -249,19 +250,36 @@ class TwoPlayerModel(FitDefaults, keras.Model):
         g_optimizer = keras.saving.deserialize_keras_object(config.pop("g_optimizer"))
         self.compile(d_optimizer=d_optimizer, g_optimizer=g_optimizer, **config)
 
+    def make_train_function(self, force=False):
+        """Keras' train function; under a strategy of several replicas BatchNorm is synchronized.
+
+        See `gankit.models.replicas.synchronize_batch_norm`: the step then makes the update
+        one device would make on the global batch, BatchNorm included.
+        """
+        if self.distribute_strategy.num_replicas_in_sync > 1:
+            synchronize_batch_norm(self)
+        return super().make_train_function(force=force)
+
     # ------------------------------------------------------------------ trackers
     @property
     def metrics(self):
         return list(self.trackers.values())
 
-    def update_trackers(self, values):
-        """Adds `values` (a dict name -> scalar) to the trackers of those names."""
+    def update_trackers(self, values, weight=None):
+        """Adds `values` (a dict name -> scalar) to the trackers of those names.
+
+        `weight`: `Shard.tracker_weight` for values that are means over one replica's rows
+        under `tf.distribute` (see `gankit.models.replicas`), so the logs are global means.
+        """
         for name, value in values.items():
-            self.trackers[name].update_state(value)
+            if weight is None:
+                self.trackers[name].update_state(value)
+            else:
+                self.trackers[name].update_state(value, sample_weight=weight)
 
     def tracker_results(self):
         """`{name: running mean}` of every tracker: what `train_step` returns as logs."""
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return keras_logs({name: tracker.result() for name, tracker in self.trackers.items()})
 
     # ------------------------------------------------------------------ saving
     def _seed_states(self):

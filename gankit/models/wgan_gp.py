@@ -6,6 +6,7 @@ from keras import ops
 
 from gankit import losses
 from gankit.models.base import AdversarialModel, label_count
+from gankit.models.replicas import Shard
 
 
 @keras.saving.register_keras_serializable(package="gankit")
@@ -134,6 +135,7 @@ class WGANGP(AdversarialModel):
             fake = self._fake(part_one_hot, ops.shape(part)[0])
             self._discriminator_step(part, part_one_hot, fake)
         variables = self.generator.trainable_variables
+        shard = Shard(ops.shape(part)[0])
         with tf.GradientTape() as tape:
             fake = self._fake(part_one_hot, ops.shape(part)[0])  # fresh noise
             scores = self.discriminator(self._discriminator_inputs(fake, part_one_hot),
@@ -141,14 +143,16 @@ class WGANGP(AdversarialModel):
             g_loss = self.adversarial_loss.generator_loss(scores)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-        grads = tape.gradient(g_loss, variables)
+            scaled = shard.scale(g_loss)  # the global-batch mean's share (gankit.models.replicas)
+        grads = tape.gradient(scaled, variables)
         self.g_optimizer.apply(grads, variables)
-        self.update_trackers({"g_loss": g_loss})
+        self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)
         return self.tracker_results()
 
     def discriminator_penalty(self, real, fake, one_hot):
         """`gp_weight * gp` on uniform interpolates; logs the unweighted `gp`."""
-        alpha = keras.random.uniform((keras.ops.shape(real)[0],), seed=self.seed_generator)
+        shard = Shard(ops.shape(real)[0])
+        alpha = shard.draw(lambda n: keras.random.uniform((n,), seed=self.seed_generator))
 
         def gradient_fn(images):
             with tf.GradientTape() as tape:
@@ -159,7 +163,7 @@ class WGANGP(AdversarialModel):
             return tape.gradient(scores, images)
 
         gp = losses.gradient_penalty(gradient_fn, real, fake, alpha)
-        self.update_trackers({"gp": gp})
+        self.update_trackers({"gp": gp}, shard.tracker_weight)
         return self.gp_weight * gp, {"gp": gp}
 
     def get_config(self):
