@@ -305,7 +305,8 @@ class AdversarialModel(TwoPlayerModel):
             d_loss = d_loss + penalty
             if self.discriminator.losses:
                 d_loss = d_loss + ops.sum(self.discriminator.losses)
-        grads = tape.gradient(d_loss, variables)
+            scaled_loss = self.d_optimizer.scale_loss(d_loss)  # loss scaling under float16
+        grads = tape.gradient(scaled_loss, variables)
         self.d_optimizer.apply(grads, variables)
         self.update_trackers(
             {
@@ -350,7 +351,8 @@ class AdversarialModel(TwoPlayerModel):
             g_loss = self.adversarial_loss.generator_loss(fake_logits)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-        grads = tape.gradient(g_loss, variables)
+            scaled_loss = self.g_optimizer.scale_loss(g_loss)  # loss scaling under float16
+        grads = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply(grads, variables)
         self.update_trackers({"g_loss": g_loss})
         return self.tracker_results()

@@ -288,14 +288,16 @@ class CycleGAN(TwoPlayerModel):
             g_parts, objective, fake_a, fake_b = self._generator_losses(
                 real_a, real_b, training=True
             )
-        self.g_optimizer.apply(tape.gradient(objective, g_vars), g_vars)
+            scaled_objective = self.g_optimizer.scale_loss(objective)  # loss scaling (float16)
+        self.g_optimizer.apply(tape.gradient(scaled_objective, g_vars), g_vars)
 
         # Discriminators: real images vs the history pools of generated ones.
         pooled_a = self.pool_a(ops.stop_gradient(fake_a))
         pooled_b = self.pool_b(ops.stop_gradient(fake_b))
         with tf.GradientTape() as tape:
             d_parts = self._discriminator_losses(real_a, real_b, pooled_a, pooled_b, training=True)
-        self.d_optimizer.apply(tape.gradient(d_parts["d_loss"], d_vars), d_vars)
+            scaled_d_loss = self.d_optimizer.scale_loss(d_parts["d_loss"])  # loss scaling (float16)
+        self.d_optimizer.apply(tape.gradient(scaled_d_loss, d_vars), d_vars)
         self.update_trackers({**d_parts, **g_parts})
         return self.tracker_results()
 

@@ -141,7 +141,8 @@ class WGANGP(AdversarialModel):
             g_loss = self.adversarial_loss.generator_loss(scores)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-        grads = tape.gradient(g_loss, variables)
+            scaled_loss = self.g_optimizer.scale_loss(g_loss)  # loss scaling under float16
+        grads = tape.gradient(scaled_loss, variables)
         self.g_optimizer.apply(grads, variables)
         self.update_trackers({"g_loss": g_loss})
         return self.tracker_results()
