@@ -18,6 +18,11 @@ keep Mao et al.'s 1/2 on both players; the CycleGAN paper writes them without it
 `mean((fake - 1)^2)`, D: `mean((real - 1)^2) + mean(fake^2)`, which it then halves), so
 `CycleGAN` weighs its adversarial terms by 2 in what it minimises (see `gankit.models.cyclegan`).
 
+Mixed precision: every loss, `score`, `interpolates` and the gradient penalty cast their inputs
+to float32 and return float32, so under `keras.mixed_precision.set_dtype_policy("mixed_bfloat16")`
+(or `"mixed_float16"`) the networks compute in 16 bits while the losses and the logged values do
+not.
+
 One-sided label smoothing (report 003: real targets 0.9 instead of 1) moves only the real
 target towards the fake one: `1 - s` for the sigmoid losses, `b - s (b - a)` for LSGAN. It has no
 meaning for the Wasserstein and hinge losses, which refuse it.
@@ -55,6 +60,11 @@ __all__ = [
 ]
 
 
+def _float32(x):
+    """`x` as a float32 tensor (bfloat16/float16 logits of a mixed-precision net are cast)."""
+    return ops.cast(x, "float32")
+
+
 def _check_smoothing(label_smoothing):
     if not 0.0 <= float(label_smoothing) < 1.0:
         raise ValueError(
@@ -80,7 +90,7 @@ def bce(logits, target):
     >>> float(bce(np.zeros((4, 1), "float32"), 1.0))  # -log(0.5)
     0.6931...
     """
-    logits = ops.convert_to_tensor(logits, "float32")
+    logits = _float32(logits)
     return ops.mean(target * ops.softplus(-logits) + (1.0 - target) * ops.softplus(logits))
 
 
@@ -159,8 +169,8 @@ def lsgan_discriminator_loss(real_logits, fake_logits, label_smoothing=0.0, a=0.
     """
     _check_smoothing(label_smoothing)
     real_target = b - label_smoothing * (b - a)
-    real_logits = ops.convert_to_tensor(real_logits, "float32")
-    fake_logits = ops.convert_to_tensor(fake_logits, "float32")
+    real_logits = _float32(real_logits)
+    fake_logits = _float32(fake_logits)
     return 0.5 * ops.mean(ops.square(real_logits - real_target)) + 0.5 * ops.mean(
         ops.square(fake_logits - a)
     )
@@ -180,7 +190,7 @@ def lsgan_generator_loss(fake_logits, c=1.0):
 
     >>> g = lsgan_generator_loss(fake_logits)
     """
-    fake_logits = ops.convert_to_tensor(fake_logits, "float32")
+    fake_logits = _float32(fake_logits)
     return 0.5 * ops.mean(ops.square(fake_logits - c))
 
 
@@ -198,9 +208,7 @@ def wasserstein_discriminator_loss(real_logits, fake_logits):
 
     >>> d = wasserstein_discriminator_loss(real_scores, fake_scores)
     """
-    return ops.mean(ops.convert_to_tensor(fake_logits, "float32")) - ops.mean(
-        ops.convert_to_tensor(real_logits, "float32")
-    )
+    return ops.mean(_float32(fake_logits)) - ops.mean(_float32(real_logits))
 
 
 def wasserstein_generator_loss(fake_logits):
@@ -216,7 +224,7 @@ def wasserstein_generator_loss(fake_logits):
 
     >>> g = wasserstein_generator_loss(fake_scores)
     """
-    return -ops.mean(ops.convert_to_tensor(fake_logits, "float32"))
+    return -ops.mean(_float32(fake_logits))
 
 
 def hinge_discriminator_loss(real_logits, fake_logits):
@@ -233,8 +241,8 @@ def hinge_discriminator_loss(real_logits, fake_logits):
 
     >>> d = hinge_discriminator_loss(real_logits, fake_logits)
     """
-    real_logits = ops.convert_to_tensor(real_logits, "float32")
-    fake_logits = ops.convert_to_tensor(fake_logits, "float32")
+    real_logits = _float32(real_logits)
+    fake_logits = _float32(fake_logits)
     return ops.mean(ops.relu(1.0 - real_logits)) + ops.mean(ops.relu(1.0 + fake_logits))
 
 
@@ -342,7 +350,7 @@ class AdversarialLoss:
         Returns:
             Scalar tensor.
         """
-        logits = ops.convert_to_tensor(logits, "float32")
+        logits = _float32(logits)
         if self.sigmoid_scores:
             return ops.mean(ops.sigmoid(logits))
         return ops.mean(logits)
@@ -428,9 +436,9 @@ def interpolates(real, fake, alpha):
 
     >>> x = interpolates(real, fake, keras.random.uniform((batch,), seed=seed_generator))
     """
-    real = ops.convert_to_tensor(real, "float32")
-    fake = ops.convert_to_tensor(fake, "float32")
-    alpha = ops.convert_to_tensor(alpha, "float32")
+    real = _float32(real)
+    fake = _float32(fake)
+    alpha = _float32(alpha)
     if len(alpha.shape) == 1:
         alpha = ops.reshape(alpha, (-1,) + (1,) * (len(real.shape) - 1))
     return alpha * real + (1.0 - alpha) * fake
@@ -454,7 +462,7 @@ def penalty_from_gradients(gradients, epsilon=1e-12):
 
     >>> gp = penalty_from_gradients(tape.gradient(critic(x), x))
     """
-    gradients = ops.convert_to_tensor(gradients, "float32")
+    gradients = _float32(gradients)
     axes = tuple(range(1, len(gradients.shape)))
     norms = ops.sqrt(ops.sum(ops.square(gradients), axis=axes) + epsilon)
     return ops.mean(ops.square(norms - 1.0))

@@ -310,7 +310,8 @@ class AdversarialModel(TwoPlayerModel):
             d_loss = d_loss + penalty
             if self.discriminator.losses:
                 d_loss = d_loss + ops.sum(self.discriminator.losses)
-            scaled = shard.scale(d_loss)  # the global-batch mean's share (gankit.models.replicas)
+            # the global-batch mean's share (gankit.models.replicas), loss-scaled under float16
+            scaled = self.d_optimizer.scale_loss(shard.scale(d_loss))
         grads = tape.gradient(scaled, variables)
         self.d_optimizer.apply(grads, variables)
         self.update_trackers(
@@ -358,7 +359,7 @@ class AdversarialModel(TwoPlayerModel):
             g_loss = self.adversarial_loss.generator_loss(fake_logits)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-            scaled = shard.scale(g_loss)
+            scaled = self.g_optimizer.scale_loss(shard.scale(g_loss))
         grads = tape.gradient(scaled, variables)
         self.g_optimizer.apply(grads, variables)
         self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)

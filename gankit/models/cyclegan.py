@@ -290,7 +290,8 @@ class CycleGAN(TwoPlayerModel):
             g_parts, objective, fake_a, fake_b = self._generator_losses(
                 real_a, real_b, training=True
             )
-            scaled = shard.scale(objective)
+            # the replica's share of the global mean, loss-scaled under float16
+            scaled = self.g_optimizer.scale_loss(shard.scale(objective))
         self.g_optimizer.apply(tape.gradient(scaled, g_vars), g_vars)
 
         # Discriminators: real images vs the history pools of generated ones.
@@ -298,7 +299,7 @@ class CycleGAN(TwoPlayerModel):
         pooled_b = self.pool_b(ops.stop_gradient(fake_b))
         with tf.GradientTape() as tape:
             d_parts = self._discriminator_losses(real_a, real_b, pooled_a, pooled_b, training=True)
-            scaled = shard.scale(d_parts["d_loss"])
+            scaled = self.d_optimizer.scale_loss(shard.scale(d_parts["d_loss"]))
         self.d_optimizer.apply(tape.gradient(scaled, d_vars), d_vars)
         self.update_trackers({**d_parts, **g_parts}, shard.tracker_weight)
         return self.tracker_results()

@@ -57,6 +57,7 @@ class ImagePool(layers.Layer):
     """
 
     def __init__(self, pool_size=50, image_shape=None, seed=None, **kwargs):
+        kwargs.setdefault("dtype", "float32")  # a float32 buffer under mixed precision too
         super().__init__(**kwargs)
         if int(pool_size) < 0:
             raise ValueError(f"ImagePool: pool_size must be >= 0, got {pool_size}.")

@@ -8,7 +8,10 @@ player both discriminators. This class owns, once for all of them:
 * `compile(*, d_optimizer=None, g_optimizer=None, loss=None, label_smoothing=0.0, ...)`: the
   optimizers by keyword only (a positional call raises `TypeError`, so they can never be
   swapped), its checks, the adversarial loss from `gankit.losses`, and the optimizer variables
-  built on the right networks;
+  built on the right networks; under a `mixed_float16` policy both optimizers are wrapped in
+  `keras.optimizers.LossScaleOptimizer` (as `keras.Model.compile` does with
+  `auto_scale_loss=True`), and every `train_step` takes its gradients of
+  `optimizer.scale_loss(loss)` (a no-op for a plain optimizer);
 * the compile config, so `keras.models.load_model` restores both optimizers and the loss;
 * the loss trackers, one `keras.metrics.Mean` per name in `log_names`, exposed in `metrics`;
 * the saving of every `keras.random.SeedGenerator` state in the model (Keras 3 does not save
@@ -141,7 +144,9 @@ class TwoPlayerModel(FitDefaults, keras.Model):
                 None uses `default_loss`.
             label_smoothing: one-sided smoothing of D's real target (0.1 -> 0.9).
             **kwargs: passed to `keras.Model.compile`: `jit_compile`, `run_eagerly`,
-                `steps_per_execution`, `auto_scale_loss`. `jit_compile="auto"` (the presets'
+                `steps_per_execution`, `auto_scale_loss` (default True: when the model or one
+                of its networks computes in float16, both optimizers are wrapped in a
+                `keras.optimizers.LossScaleOptimizer`). `jit_compile="auto"` (the presets'
                 default) times a few steps with and without XLA at the first `fit` and keeps
                 the faster, remembered per model and machine in gankit's cache (see
                 `gankit.models.xla_choice`); `model.jit_compile` is `False` until then. Left
@@ -199,6 +204,12 @@ class TwoPlayerModel(FitDefaults, keras.Model):
         keras_kwargs = {**kwargs, "jit_compile": False} if jit_auto else kwargs
         super().compile(optimizer=None, **keras_kwargs)
         self.jit_compile_pending = jit_auto
+        if kwargs.get("auto_scale_loss", True) and self.computes_in_float16():
+            d_optimizer, g_optimizer = (
+                o if isinstance(o, keras.optimizers.LossScaleOptimizer)
+                else keras.optimizers.LossScaleOptimizer(o, name=f"{o.name}_loss_scale")
+                for o in (d_optimizer, g_optimizer)
+            )
         self.d_optimizer = d_optimizer
         self.g_optimizer = g_optimizer
         self.adversarial_loss = adversarial_loss
@@ -212,6 +223,18 @@ class TwoPlayerModel(FitDefaults, keras.Model):
         ):
             if not optimizer.built:
                 optimizer.build(variables)
+
+    def computes_in_float16(self):
+        """True when the model or one of its networks has a float16 compute dtype.
+
+        Such a model (built under `keras.mixed_precision.set_dtype_policy("mixed_float16")`)
+        needs loss scaling: small float16 gradients would otherwise underflow to zero.
+        """
+        nets = (self, *self.generator_nets, *self.discriminator_nets)
+        return any(
+            keras.backend.standardize_dtype(net.dtype_policy.compute_dtype) == "float16"
+            for net in nets
+        )
 
     def _get_loss(self, loss):
         adversarial_loss = losses.get(self.default_loss if loss is None else loss)

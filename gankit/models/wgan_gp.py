@@ -143,7 +143,8 @@ class WGANGP(AdversarialModel):
             g_loss = self.adversarial_loss.generator_loss(scores)
             if self.generator.losses:
                 g_loss = g_loss + ops.sum(self.generator.losses)
-            scaled = shard.scale(g_loss)  # the global-batch mean's share (gankit.models.replicas)
+            # the global-batch mean's share (gankit.models.replicas), loss-scaled under float16
+            scaled = self.g_optimizer.scale_loss(shard.scale(g_loss))
         grads = tape.gradient(scaled, variables)
         self.g_optimizer.apply(grads, variables)
         self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)

@@ -4,6 +4,11 @@ For builder authors: `noise_input` / `image_input` make a builder's `keras.Input
 one-hot label input of a conditional net), `dense_to_image` its tanh image head, and the
 `check_*` functions turn bad arguments into clear `ValueError`s. The custom Keras layers are in
 `gankit.nets.layers`.
+
+Every builder gives its last layer `dtype=OUTPUT_DTYPE` (float32): under a mixed-precision
+policy (`keras.mixed_precision.set_dtype_policy("mixed_bfloat16")`) the hidden layers compute
+in bfloat16 or float16 while the generated images and the logits stay float32, the Keras idiom
+that keeps the losses and the public API in float32.
 """
 
 import math
@@ -12,6 +17,8 @@ import keras
 from keras import layers
 
 from gankit.checks import check_int
+
+OUTPUT_DTYPE = "float32"
 
 
 def check_image_shape(image_shape, multiple_of=1):
@@ -111,6 +118,6 @@ def image_input(image_shape, num_classes=None, label_planes=True):
 
 
 def dense_to_image(x, image_shape, name="to_image"):
-    """Dense layer with tanh reshaped to an image in [-1, 1]."""
+    """Dense layer with tanh reshaped to a float32 image in [-1, 1]."""
     x = layers.Dense(math.prod(image_shape), activation="tanh", name=f"{name}_dense")(x)
-    return layers.Reshape(image_shape, name=name)(x)
+    return layers.Reshape(image_shape, name=name, dtype=OUTPUT_DTYPE)(x)

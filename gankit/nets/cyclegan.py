@@ -15,6 +15,8 @@ reference implementation) the parameter counts match the reference:
 import keras
 from keras import layers
 
+from gankit.nets.blocks import OUTPUT_DTYPE
+
 # The custom layers live in `gankit.nets.layers`; their earlier public path
 # (`gankit.nets.cyclegan.RandomPatchCrop`, ...) keeps working through this import.
 from gankit.nets.layers import RandomPatchCrop, ReflectionPadding2D, SeedStateMixin  # noqa: F401
@@ -149,7 +151,7 @@ def resnet_generator(
         x = layers.ReLU(name=f"up{i}_relu")(_norm(norm_affine, f"up{i}_norm")(x))
     x = ReflectionPadding2D(3, name="pad_out")(x)
     x = layers.Conv2D(output_channels, 7, kernel_initializer=_init(), name="c7s1_out")(x)
-    outputs = layers.Activation("tanh", name="tanh")(x)
+    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -259,10 +261,11 @@ def patch_discriminator(
     if crop_size is not None:
         x = RandomPatchCrop(int(crop_size), seed=crop_seed, name="random_patch")(x)
 
-    def conv(x, width, stride, label):
+    def conv(x, width, stride, label, dtype=None):
         x = layers.ZeroPadding2D(1, name=f"{label}_pad")(x)
         return layers.Conv2D(
-            width, kernel_size, strides=stride, kernel_initializer=_init(), name=label
+            width, kernel_size, strides=stride, kernel_initializer=_init(), name=label,
+            dtype=dtype,
         )(x)
 
     x = conv(x, filters, 2, "conv0")
@@ -274,7 +277,7 @@ def patch_discriminator(
         stride = 2 if n < num_layers else 1
         x = conv(x, width, stride, f"conv{n}")
         x = layers.LeakyReLU(0.2, name=f"conv{n}_lrelu")(_norm(norm_affine, f"conv{n}_norm")(x))
-    outputs = conv(x, 1, 1, "logits")
+    outputs = conv(x, 1, 1, "logits", dtype=OUTPUT_DTYPE)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -392,7 +395,7 @@ def image_discriminator(
             x = _norm(norm_affine, f"conv{n}_norm")(x)
         x = layers.LeakyReLU(0.2, name=f"conv{n}_lrelu")(x)
     x = layers.Conv2D(1, tuple(x.shape[1:3]), kernel_initializer=_init(), name="logit")(x)
-    outputs = layers.Reshape((1,), name="logits")(x)
+    outputs = layers.Reshape((1,), name="logits", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -518,7 +521,7 @@ def report001_generator(
         x = norm_relu(x, f"deconv{i}")
     x = ReflectionPadding2D(3, name="pad_out")(x)
     x = layers.Conv2D(output_channels, 7, kernel_initializer=_init(), name="conv_out")(x)
-    outputs = layers.Activation("tanh", name="tanh")(x)
+    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -599,5 +602,5 @@ def report001_discriminator(
     )(x)
     x = layers.LeakyReLU(0.2, name="conv1_lrelu")(_norm(norm_affine, "conv1_norm")(x))
     x = ReflectionPadding2D(1, name="pad_out")(x)
-    outputs = layers.Conv2D(1, k, kernel_initializer=_init(), name="logits")(x)
+    outputs = layers.Conv2D(1, k, kernel_initializer=_init(), name="logits", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)

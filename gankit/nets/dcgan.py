@@ -5,6 +5,7 @@ from keras import layers
 
 from gankit.checks import check_int
 from gankit.nets.blocks import (
+    OUTPUT_DTYPE,
     check_conditional,
     check_image_shape,
     check_positive,
@@ -119,7 +120,7 @@ def dcgan_generator(
         x = layers.Conv2DTranspose(widths[2], 5, padding="same", use_bias=False, name="up3")(x)
         x = _bn_act(x, "up3", act="relu")
         x = layers.Conv2DTranspose(channels, 5, strides=2, padding="same", name="up4")(x)
-    outputs = layers.Activation("tanh", name="tanh")(x)
+    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -188,7 +189,7 @@ def dcgan_discriminator(
         x = layers.Flatten(name="flatten")(x)
         if dropout:
             x = layers.Dropout(dropout, name="dropout")(x)
-        x = layers.Dense(1, name="logit")(x)
+        x = layers.Dense(1, name="logit", dtype=OUTPUT_DTYPE)(x)
     else:
         x = layers.Conv2D(filters, 5, strides=2, padding="same", name="conv1")(x)
         x = layers.LeakyReLU(negative_slope, name="conv1_lrelu")(x)
@@ -199,7 +200,7 @@ def dcgan_discriminator(
         if dropout:
             x = layers.Dropout(dropout, name="dropout")(x)
         x = layers.Conv2D(1, (height // 4, width // 4), padding="valid", name="conv4")(x)
-        x = layers.Flatten(name="logit")(x)
+        x = layers.Flatten(name="logit", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, x, name=name)
 
 
@@ -287,7 +288,7 @@ def cgan_generator(
         )(x)
         x = _bn_act(x, "extra", negative_slope=negative_slope)
     x = layers.Conv2DTranspose(channels, kernel_size, strides=2, padding="same", name="up3")(x)
-    outputs = layers.Activation("tanh", name="tanh")(x)
+    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -356,5 +357,5 @@ def cgan_discriminator(
     if dropout:
         x = layers.Dropout(dropout, name="dropout")(x)
     x = layers.Conv2D(1, (height // 4, width // 4), padding="valid", name="conv3")(x)
-    outputs = layers.Flatten(name="logit")(x)
+    outputs = layers.Flatten(name="logit", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)

@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from gankit.nets.blocks import (
+    OUTPUT_DTYPE,
     check_conditional,
     check_image_shape,
     check_positive,
@@ -101,5 +102,5 @@ def mlp_discriminator(
     x = layers.Dense(hidden_units, name="hidden")(x)
     x = layers.LeakyReLU(negative_slope, name="hidden_lrelu")(x)
     x = layers.Dropout(dropout, name="hidden_dropout")(x)
-    outputs = layers.Dense(1, name="logit")(x)
+    outputs = layers.Dense(1, name="logit", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)

@@ -12,7 +12,13 @@ and train with the ordinary `gankit.ConditionalGAN`.
 import keras
 from keras import layers
 
-from gankit.nets.blocks import check_conditional, check_image_shape, check_positive, noise_input
+from gankit.nets.blocks import (
+    OUTPUT_DTYPE,
+    check_conditional,
+    check_image_shape,
+    check_positive,
+    noise_input,
+)
 
 __all__ = ["compact_cgan_generator", "projection_discriminator"]
 
@@ -62,7 +68,7 @@ def compact_cgan_generator(latent_dim=64, image_shape=(28, 28, 1), num_classes=1
     x = layers.BatchNormalization(name="up1_bn")(x)
     x = layers.ReLU(name="up1_relu")(x)
     x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="up2")(x)
-    outputs = layers.Activation("tanh", name="tanh")(x)
+    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -107,5 +113,5 @@ def projection_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=32
     unconditional = layers.Dense(1, name="logit")(features)
     embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(labels)
     projection = layers.Dot(axes=1, name="projection")([embedded, features])
-    outputs = layers.Add(name="conditional_logit")([unconditional, projection])
+    outputs = layers.Add(name="conditional_logit", dtype=OUTPUT_DTYPE)([unconditional, projection])
     return keras.Model([images, labels], outputs, name=name)

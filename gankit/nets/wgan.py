@@ -4,6 +4,7 @@ import keras
 from keras import layers
 
 from gankit.nets.blocks import (
+    OUTPUT_DTYPE,
     check_conditional,
     check_image_shape,
     check_positive,
@@ -111,5 +112,5 @@ def wgan_critic(
     for i, u in enumerate(units, 1):
         x = layers.Dense(u, name=f"dense{i}")(x)
         x = layers.LeakyReLU(negative_slope, name=f"dense{i}_lrelu")(x)
-    outputs = layers.Dense(1, name="score")(x)
+    outputs = layers.Dense(1, name="score", dtype=OUTPUT_DTYPE)(x)
     return keras.Model(inputs, outputs, name=name)
