@@ -23,7 +23,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
@@ -33,6 +32,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 from matmul_peak import cpu_description, matmul_peak_flops  # noqa: E402
 from step_flops import cyclegan_step_flops  # noqa: E402
+from train_throughput import EpochTimer  # noqa: E402
 
 import gankit  # noqa: E402
 from gankit import nets  # noqa: E402
@@ -41,20 +41,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # The reference implementation's counts (parameters do not depend on the image size).
 GENERATOR_PARAMETERS = 11_378_179
 DISCRIMINATOR_PARAMETERS = 2_764_737
-
-
-class EpochTimer(keras.callbacks.Callback):
-    """Wall time of every epoch."""
-
-    def __init__(self):
-        super().__init__()
-        self.times = []
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._start = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.times.append(time.perf_counter() - self._start)
 
 
 def build(size, blocks=9):

@@ -13,6 +13,7 @@ from gankit.callbacks.guard import (
     model_parts,
     nonfinite_variables,
     refuse_nonfinite,
+    warn_skipped_once,
 )
 from gankit.checks import check_int
 from gankit.files import atomic_path, atomic_write_json
@@ -72,7 +73,6 @@ class GANCheckpoint(keras.callbacks.Callback):
         self.save_on_train_end = save_on_train_end
         self._last_epoch = None
         self._last_saved = None
-        self._warned = False
 
     def path_for(self, epoch):
         """Checkpoint path for a 1-based epoch number."""
@@ -111,9 +111,7 @@ class GANCheckpoint(keras.callbacks.Callback):
         try:
             self.save(epoch)
         except TrainingDivergedError as err:
-            if not self._warned:
-                self._warned = True
-                warnings.warn(f"GANCheckpoint: {err}", RuntimeWarning, stacklevel=3)
+            warn_skipped_once(self, err)
 
     def on_epoch_end(self, epoch, logs=None):
         self._last_epoch = epoch + 1

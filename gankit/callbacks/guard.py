@@ -11,6 +11,7 @@ also refuse, on their own, to write from non-finite weights.
 
 import math
 import os
+import warnings
 
 import keras
 import numpy as np
@@ -150,6 +151,22 @@ def refuse_nonfinite(model, what, optimizers=False):
         raise TrainingDivergedError(
             f"Not writing {what}: the model holds non-finite values in {describe_nonfinite(bad)} "
             "(training diverged; lower the learning rate).")
+
+
+def warn_skipped_once(callback, error):
+    """Warns that `callback` skipped a write because of `error`, the first time only.
+
+    The callbacks that refuse to write from non-finite weights (`GANCheckpoint`, `SampleGrid`,
+    `TranslationPanel`, `GANTensorBoard`) skip each such epoch; one warning per callback
+    says why, instead of one per epoch.
+
+    Args:
+        callback: the callback that skipped (its class name starts the message).
+        error: the `TrainingDivergedError` that made it skip.
+    """
+    if not getattr(callback, "_warned_skip", False):
+        callback._warned_skip = True
+        warnings.warn(f"{type(callback).__name__}: {error}", RuntimeWarning, stacklevel=3)
 
 
 def global_step(model):

@@ -6,13 +6,12 @@ the reconstructions (translated back) and one of the identity mappings.
 """
 
 import os
-import warnings
 
 import keras
 import numpy as np
 from PIL import Image, ImageDraw
 
-from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
+from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite, warn_skipped_once
 from gankit.images import to_float, to_uint8
 
 __all__ = ["translation_panel", "panel_rows", "TranslationPanel"]
@@ -170,7 +169,6 @@ class TranslationPanel(keras.callbacks.Callback):
         self.every = int(every)
         self.names = names
         self.paths = []
-        self._warned = False
 
     def on_train_begin(self, logs=None):
         self._last_epoch = self.params.get("epochs") if self.params else None
@@ -183,9 +181,7 @@ class TranslationPanel(keras.callbacks.Callback):
         try:
             refuse_nonfinite(self.model, f"translation panel {path}")
         except TrainingDivergedError as err:
-            if not self._warned:
-                self._warned = True
-                warnings.warn(f"TranslationPanel: {err}", RuntimeWarning, stacklevel=2)
+            warn_skipped_once(self, err)
             return
         translation_panel(self.model, self.images_a, self.images_b, path, names=self.names)
         self.paths.append(path)

@@ -2,14 +2,13 @@
 
 import inspect
 import os
-import warnings
 
 import keras
 import numpy as np
 
 from gankit import images
 from gankit.batches import predict_in_batches
-from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
+from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite, warn_skipped_once
 from gankit.checks import check_int
 from gankit.files import atomic_write_json
 
@@ -130,7 +129,6 @@ class SampleGrid(keras.callbacks.Callback):
         self.noise = None
         self.labels = None
         self.written = []
-        self._warned = False
 
     def path_for(self, epoch):
         """The PNG path for a 1-based epoch number."""
@@ -176,6 +174,4 @@ class SampleGrid(keras.callbacks.Callback):
             try:
                 self.write(epoch + 1)
             except TrainingDivergedError as err:
-                if not self._warned:
-                    self._warned = True
-                    warnings.warn(f"SampleGrid: {err}", RuntimeWarning, stacklevel=2)
+                warn_skipped_once(self, err)

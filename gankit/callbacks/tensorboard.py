@@ -20,14 +20,13 @@ curves. Nothing is written from non-finite weights: that epoch is skipped with o
 
 import os
 import tempfile
-import warnings
 
 import keras
 import numpy as np
 import tensorflow as tf
 
 from gankit import images
-from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite
+from gankit.callbacks.guard import TrainingDivergedError, refuse_nonfinite, warn_skipped_once
 from gankit.callbacks.panels import translation_panel
 from gankit.callbacks.samples import fixed_noise, generate_from_noise, latent_dim_of
 from gankit.checks import check_int
@@ -124,7 +123,6 @@ class GANTensorBoard(keras.callbacks.Callback):
         self.names = tuple(names)
         self.writer = None
         self._last_epoch = None
-        self._warned = False
 
     # ------------------------------------------------------------------ hooks
     def on_train_begin(self, logs=None):
@@ -140,9 +138,7 @@ class GANTensorBoard(keras.callbacks.Callback):
         try:
             refuse_nonfinite(self.model, f"TensorBoard summaries of epoch {step}")
         except TrainingDivergedError as err:
-            if not self._warned:
-                self._warned = True
-                warnings.warn(f"GANTensorBoard: {err}", RuntimeWarning, stacklevel=2)
+            warn_skipped_once(self, err)
             return
         scalars = {}
         for key, value in (logs or {}).items():

@@ -348,20 +348,30 @@ class AdversarialModel(TwoPlayerModel):
         shard = Shard(batch_size)
         for _ in range(self.d_steps - 1):
             self._discriminator_step(real, one_hot, self._fake(one_hot, batch_size))
-        variables = self.generator.trainable_variables
         with tf.GradientTape() as tape:
             fake = self._fake(one_hot, batch_size)
             with tape.stop_recording():
                 self._discriminator_step(real, one_hot, fake)
-            fake_logits = self.discriminator(
-                self._discriminator_inputs(fake, one_hot), training=True
-            )
-            g_loss = self.adversarial_loss.generator_loss(fake_logits)
-            if self.generator.losses:
-                g_loss = g_loss + ops.sum(self.generator.losses)
-            scaled = self.g_optimizer.scale_loss(shard.scale(g_loss))
-        grads = tape.gradient(scaled, variables)
-        self.g_optimizer.apply(grads, variables)
+            g_loss, scaled = self._generator_objective(fake, one_hot, shard)
+        return self._apply_generator_update(tape, g_loss, scaled, shard)
+
+    def _generator_objective(self, fake, one_hot, shard):
+        """G's loss on the `fake` batch, computed inside G's tape, and the form to differentiate.
+
+        Returns:
+            `(g_loss, scaled)`: the loss to log (regularization losses included) and its share
+            of the global batch's mean (`gankit.models.replicas`), loss-scaled under float16.
+        """
+        fake_logits = self.discriminator(self._discriminator_inputs(fake, one_hot), training=True)
+        g_loss = self.adversarial_loss.generator_loss(fake_logits)
+        if self.generator.losses:
+            g_loss = g_loss + ops.sum(self.generator.losses)
+        return g_loss, self.g_optimizer.scale_loss(shard.scale(g_loss))
+
+    def _apply_generator_update(self, tape, g_loss, scaled, shard):
+        """Applies G's gradients of `scaled` from `tape`, logs `g_loss`, returns the logs."""
+        variables = self.generator.trainable_variables
+        self.g_optimizer.apply(tape.gradient(scaled, variables), variables)
         self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)
         return self.tracker_results()
 

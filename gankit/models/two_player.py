@@ -102,13 +102,13 @@ class TwoPlayerModel(FitDefaults, keras.Model):
     # ------------------------------------------------------------------ the two players
     @property
     def generator_nets(self):
-        """The networks that `g_optimizer` trains (a tuple)."""
-        raise NotImplementedError
+        """The networks that `g_optimizer` trains (a tuple); each subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define `generator_nets`.")
 
     @property
     def discriminator_nets(self):
-        """The networks that `d_optimizer` trains (a tuple)."""
-        raise NotImplementedError
+        """The networks that `d_optimizer` trains (a tuple); each subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__} must define `discriminator_nets`.")
 
     def generator_variables(self):
         """Trainable variables of the generator player, the first network's first."""

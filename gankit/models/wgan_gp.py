@@ -134,21 +134,11 @@ class WGANGP(AdversarialModel):
         for part, part_one_hot in self.critic_batches(real, one_hot):
             fake = self._fake(part_one_hot, ops.shape(part)[0])
             self._discriminator_step(part, part_one_hot, fake)
-        variables = self.generator.trainable_variables
         shard = Shard(ops.shape(part)[0])
         with tf.GradientTape() as tape:
             fake = self._fake(part_one_hot, ops.shape(part)[0])  # fresh noise
-            scores = self.discriminator(self._discriminator_inputs(fake, part_one_hot),
-                                        training=True)
-            g_loss = self.adversarial_loss.generator_loss(scores)
-            if self.generator.losses:
-                g_loss = g_loss + ops.sum(self.generator.losses)
-            # the global-batch mean's share (gankit.models.replicas), loss-scaled under float16
-            scaled = self.g_optimizer.scale_loss(shard.scale(g_loss))
-        grads = tape.gradient(scaled, variables)
-        self.g_optimizer.apply(grads, variables)
-        self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)
-        return self.tracker_results()
+            g_loss, scaled = self._generator_objective(fake, part_one_hot, shard)
+        return self._apply_generator_update(tape, g_loss, scaled, shard)
 
     def discriminator_penalty(self, real, fake, one_hot):
         """`gp_weight * gp` on uniform interpolates; logs the unweighted `gp`."""
