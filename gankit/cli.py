@@ -361,7 +361,7 @@ def cmd_demo(args):
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     _demo_data(out)
-    if args.epochs:
+    if args.epochs != 0:
         print()
         result = train_run(args.model, "mnist", args.epochs, out / args.model,
                            steps_per_epoch=args.steps_per_epoch, evaluate_n=10000)
@@ -402,9 +402,9 @@ def build_parser():
     p.add_argument("--model", default="fast-cgan", choices=list(PRESETS) + list(CYCLEGAN_PRESETS),
                    help="preset (default fast-cgan)")
     p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
-    p.add_argument("--epochs", type=int, default=5,
+    p.add_argument("--epochs", type=int, default=None,
                    help="train until this epoch (a resumed run counts the epochs already done; "
-                   "default 5)")
+                   "default: the preset's, e.g. fast-cgan 3)")
     p.add_argument("--out", required=True, help="run directory (resumed when it has checkpoints)")
     p.add_argument("--batch-size", type=int, default=None,
                    help="images per training step (default: the preset's)")
@@ -537,7 +537,8 @@ def build_parser():
     p.add_argument("--out", default="demo_out", help="output directory (default: demo_out)")
     p.add_argument("--model", default="fast-cgan", choices=list(PRESETS),
                    help="preset to train (default fast-cgan)")
-    p.add_argument("--epochs", type=int, default=3, help="training epochs (0: data grids only)")
+    p.add_argument("--epochs", type=int, default=None,
+                   help="training epochs (default: the preset's; 0: data grids only)")
     p.add_argument("--steps-per-epoch", type=int, default=None,
                    help="training steps per epoch (default: one pass over MNIST)")
     p.set_defaults(func=cmd_demo)

@@ -40,6 +40,7 @@ class Preset:
         dataset: default dataset.
         builder: `builder(image_shape, num_classes, seed) -> keras.Model` (uncompiled).
         compile_kwargs: `callable() -> dict` of fresh `compile` arguments (new optimizers).
+        epochs: default training epochs (`gankit train --model NAME` without `--epochs`).
     """
 
     name: str
@@ -49,6 +50,7 @@ class Preset:
     dataset: str
     builder: object
     compile_kwargs: object
+    epochs: int = 5
 
     def build(self, image_shape=(28, 28, 1), num_classes=10, seed=None):
         """Builds the (uncompiled) model for images of `image_shape`."""
@@ -138,7 +140,7 @@ _PRESETS = [
             compact_cgan_generator(image_shape=shape, num_classes=k, filters=32),
             projection_discriminator(image_shape=shape, num_classes=k, filters=32),
             num_classes=k, seed=seed),
-        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10)),
+        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=3),
     Preset(
         "wgan-gp", "conditional WGAN-GP, MLP 256-512-1024 (report 002, Fashion-MNIST): critic "
         f"batches of {WGAN_GP_CRITIC_BATCH} (the report's batch size), {WGAN_GP_CRITIC_STEPS} critic "
@@ -208,6 +210,8 @@ class CycleGANPreset:
             is a dict of optional `g_filters`, `d_filters`, `residual_blocks`.
         compile_kwargs: `callable() -> dict` of fresh `compile` arguments.
         balance: cut both domains to the smaller one (report 000 did for horse2zebra).
+        epochs: default training epochs (`gankit train --model NAME` without `--epochs`).
+        limit: default training images per domain (`None`: all).
     """
 
     name: str
@@ -218,6 +222,8 @@ class CycleGANPreset:
     builder: object
     compile_kwargs: object
     balance: bool = False
+    epochs: int = 5
+    limit: int = None
     conditional = False
 
     def load_domains(self, data_a=None, data_b=None, image_size=None, limit=None, seed=0):

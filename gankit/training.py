@@ -45,7 +45,7 @@ class NonFiniteWeightsError(TrainingDivergedError):
     """
 
 
-def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit=None,
+def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, limit=None,
           steps_per_epoch=None, jit_compile="auto", keep=3, evaluate_n=2000, lr=None, alarms=True,
           data_a=None, data_b=None, image_size=None, g_filters=None, d_filters=None,
           residual_blocks=None, tensorboard=None, distribute=None, progress=print):
@@ -57,11 +57,13 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
     Args:
         preset: name of a preset in `gankit.presets` (e.g. `"fast-cgan"`, `"cyclegan-folder"`).
         out: run folder (str or path); resumed when `out/checkpoints` holds a checkpoint.
-        epochs: train until this epoch (a resumed run counts the epochs already done).
+        epochs: train until this epoch (a resumed run counts the epochs already done);
+            default: the preset's `epochs`.
         dataset: GAN presets: the dataset (default: the preset's).
         batch_size: images per training step (default: the preset's).
         seed: seed of the weights, the noise, the data order and the sample grids.
-        limit: use only the first `limit` training images (CycleGAN: per domain).
+        limit: use only the first `limit` training images (CycleGAN: per domain; default:
+            the CycleGAN preset's `limit`).
         steps_per_epoch: training steps per epoch (default: one pass over the data).
         jit_compile: compile the training step with XLA: True, False or `"auto"` (XLA when it
             is faster on this machine, timed at the start and cached; see
@@ -115,6 +117,7 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
     from gankit import presets
 
     chosen = presets.get(preset)  # ValueError for an unknown name
+    epochs = chosen.epochs if epochs is None else epochs
     if lr is not None and not lr > 0:
         raise ValueError(f"`lr` must be a positive number, got {lr}")
     if jit_compile not in (True, False, "auto"):
@@ -127,6 +130,7 @@ def train(preset, out, *, epochs=5, dataset=None, batch_size=None, seed=0, limit
               "steps_per_epoch": steps_per_epoch, "jit_compile": jit_compile, "keep": keep,
               "lr": lr, "tensorboard": tensorboard, "progress": progress}
     if preset in presets.CYCLEGAN_PRESETS:
+        common["limit"] = chosen.limit if limit is None else limit
         if dataset is not None:
             raise ValueError(f"{preset} takes its images from its own datasets or `data_a` and "
                              f"`data_b`, not `dataset`")
