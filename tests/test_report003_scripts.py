@@ -1,0 +1,83 @@
+"""Report 003 reproduction scripts (Tables 1 and 3) in tiny settings, and their page writer."""
+
+import csv
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCHMARKS = os.path.join(ROOT, "benchmarks")
+sys.path.insert(0, BENCHMARKS)
+
+import results_page  # noqa: E402
+
+
+def run_script(name, *args, expect=0):
+    env = dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL="3", GANKIT_OFFLINE="1")
+    proc = subprocess.run([sys.executable, os.path.join(BENCHMARKS, name), *args],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == expect, proc.stdout[-2000:] + proc.stderr[-2000:]
+    return proc.stdout + proc.stderr
+
+
+def test_markdown_table_has_a_header_rule_and_one_line_per_row():
+    table = results_page.markdown_table(["row", "ours", "report"], [["a", 1, "2"], ["b", 3.5, ""]])
+    lines = table.splitlines()
+    assert lines == ["| row | ours | report |", "| --- | ---: | ---: |", "| a | 1 | 2 |",
+                     "| b | 3.5 |  |"]
+    assert results_page.markdown_table(["x", "y"], [], align=["r", "l"]).splitlines()[1] == \
+        "| ---: | --- |"
+
+
+def test_write_page_says_title_command_cpu_minutes_and_shows_images(tmp_path):
+    path = results_page.write_page("demo", "A title", "| a |\n| --- |", command="python x.py --n 1",
+                                   minutes=2.25, images=["plot.png"], notes=["A note."],
+                                   out_dir=str(tmp_path))
+    assert path == str(tmp_path / "demo.md")
+    text = (tmp_path / "demo.md").read_text()
+    assert text.startswith("# A title\n")
+    assert "Reproduce: `python x.py --n 1`" in text
+    assert results_page.cpu_description() in text and "2.2 minutes" in text
+    assert "| a |" in text and "A note." in text and "![plot](plot.png)" in text
+
+
+@pytest.fixture(scope="module")
+def tiny_cgan(tmp_path_factory):
+    """A fast-cgan run folder trained for 2 steps on 640 digits (a stand-in generator)."""
+    from gankit.training import train
+
+    out = tmp_path_factory.mktemp("cgan")
+    train("fast-cgan", out, epochs=1, steps_per_epoch=2, limit=640, evaluate_n=0,
+          jit_compile=False, alarms=False, progress=lambda line: None)
+    return out
+
+
+def test_table3_writes_page_and_figure_and_resumes(tiny_cgan, tmp_path):
+    args = ["--checkpoint", str(tiny_cgan), "--total", "200", "--fractions", "0", "0.01",
+            "--strategies", "mixed", "--epochs", "1", "--validation", "100", "--limit-real", "400",
+            "--limit-test", "200", "--evaluate-n", "100", "--out", str(tmp_path / "out"),
+            "--results-dir", str(tmp_path / "results")]
+    first = run_script("report003_table3.py", *args)
+    assert first.count("[retraining_study]") == 2
+    (csv_path,) = (tmp_path / "out").glob("*.csv")
+    with open(csv_path) as f:
+        ours = {float(r["fraction"]): float(r["accuracy"]) for r in csv.DictReader(f)}
+    page = (tmp_path / "results" / "report003_table3.md").read_text()
+    assert (tmp_path / "results" / "report003_figure3.png").stat().st_size > 1000
+    # our accuracies next to the report's Table 3 values (0 %: 93.2, 1 %: 96.7) and the marks
+    assert f"| 0 % (0) | {100 * ours[0.0]:.1f} | 93.2 |" in page
+    assert f"| 1 % (2) | {100 * ours[0.01]:.1f} | 96.7 |" in page
+    assert ">= 98.5 | not met |" in page and ">= 99.0 | not met |" in page
+    assert "conditional accuracy" in page and "1 LeNet epochs per cell (report: 30)" in page
+    again = run_script("report003_table3.py", *args)
+    assert "[retraining_study]" not in again  # both cells read back from the CSV
+    with open(csv_path) as f:
+        assert len(list(csv.DictReader(f))) == 2
+
+
+def test_table3_refuses_a_missing_checkpoint(tmp_path):
+    out = run_script("report003_table3.py", "--checkpoint", str(tmp_path / "none.keras"),
+                     "--results-dir", str(tmp_path), expect=1)
+    assert "does not exist" in out and "Traceback" not in out
