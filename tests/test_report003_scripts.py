@@ -1,6 +1,7 @@
 """Report 003 reproduction scripts (Tables 1 and 3) in tiny settings, and their page writer."""
 
 import csv
+import json
 import os
 import subprocess
 import sys
@@ -81,3 +82,35 @@ def test_table3_refuses_a_missing_checkpoint(tmp_path):
     out = run_script("report003_table3.py", "--checkpoint", str(tmp_path / "none.keras"),
                      "--results-dir", str(tmp_path), expect=1)
     assert "does not exist" in out and "Traceback" not in out
+
+
+TABLE1_TINY = ["--epochs", "1", "--steps-per-epoch", "2", "--limit", "400", "--jit", "off",
+               "--lenet-epochs", "1", "--lenet-total", "200", "--validation", "100",
+               "--limit-real", "400", "--limit-test", "200", "--evaluate-n", "100"]
+
+
+def test_table1_rows_are_trained_scored_cached_and_paged(tmp_path):
+    args = [*TABLE1_TINY, "--rows", "real", "base", "--out", str(tmp_path / "out"),
+            "--results-dir", str(tmp_path / "results")]
+    first = run_script("report003_table1.py", *args)
+    assert "training table1-base" in first
+    assert (tmp_path / "out" / "base" / "checkpoints" / "latest.json").exists()
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    (rows,) = results.values()
+    assert set(rows) == {"real", "base"}
+    page = (tmp_path / "results" / "report003_table1.md").read_text()
+    real, base = rows["real"], rows["base"]
+    assert f"| MNIST test set (real) | — | — | {real['is']:.3f} ± {real['is_std']:.3f} | " \
+           f"9.962 ± 0.044 | {100 * real['lenet_accuracy']:.1f} | 99.0 | — |" in page
+    assert "| Base | 1 |" in page and f"{base['is']:.3f} ± {base['is_std']:.3f} | 9.982 ± 0.041 | " \
+           f"{100 * base['lenet_accuracy']:.1f} | 98.7 | " \
+           f"{100 * base['conditional_accuracy']:.1f} |" in page
+    assert "trained for 1 epochs instead of 30" in page
+    again = run_script("report003_table1.py", *args)
+    assert "training" not in again and again.count("cached in") == 2  # nothing recomputed
+
+
+def test_table1_lists_the_presets_for_an_unknown_one(tmp_path):
+    out = run_script("report003_table1.py", "--presets", "no-such-preset", "--out", str(tmp_path),
+                     "--results-dir", str(tmp_path), expect=2)
+    assert "no-such-preset" in out and "fast-cgan" in out and "Traceback" not in out
