@@ -114,3 +114,19 @@ def test_table1_lists_the_presets_for_an_unknown_one(tmp_path):
     out = run_script("report003_table1.py", "--presets", "no-such-preset", "--out", str(tmp_path),
                      "--results-dir", str(tmp_path), expect=2)
     assert "no-such-preset" in out and "fast-cgan" in out and "Traceback" not in out
+
+
+def test_retraining_study_can_augment_the_lenets():
+    from gankit import studies
+    from gankit.data import load_arrays
+
+    x, y = load_arrays("mnist", "train")
+    xt, yt = load_arrays("mnist", "test")
+    kwargs = {"total": 100, "fractions": (0.0,), "strategies": ("mixed",), "epochs": 1,
+              "validation": 50, "verbose": 0}
+    synthetic, real, test = (x[200:300], y[200:300]), (x[:200], y[:200]), (xt[:100], yt[:100])
+    plain = studies.retraining_study(synthetic, real, test, **kwargs)[0]
+    again = studies.retraining_study(synthetic, real, test, **kwargs)[0]
+    augmented = studies.retraining_study(synthetic, real, test, augment=True, **kwargs)[0]
+    assert plain["val_curve"] == again["val_curve"]  # seeded: only augmentation differs
+    assert augmented["val_curve"] != plain["val_curve"]
