@@ -178,10 +178,15 @@ def lenet_accuracy(source, real, test, args):
 
 def train_row(preset, run_dir, epochs, args):
     """Trains (or resumes) a preset to `epochs`; returns the training minutes of all runs."""
+    from gankit.callbacks import GANCheckpoint
     from gankit.training import train
 
     minutes_path = os.path.join(run_dir, "train_minutes.json")
     os.makedirs(run_dir, exist_ok=True)
+    found = GANCheckpoint.latest(os.path.join(run_dir, "checkpoints"))
+    if found and found[1] > epochs:
+        raise ValueError(f"{run_dir} already holds {found[1]} epochs, more than --epochs "
+                         f"{epochs}; use another --out (or --epochs {found[1]})")
     metrics = train(preset, run_dir, epochs=epochs, seed=args.seed, limit=args.limit,
                     steps_per_epoch=args.steps_per_epoch, evaluate_n=0,
                     jit_compile={"auto": "auto", "on": True, "off": False}[args.jit],

@@ -295,6 +295,11 @@ def main(argv=None):
     if args.epochs != 30 or args.total != 55000:
         notes.append(f"**Not the report's setting**: {args.epochs} LeNet epochs per cell (report: "
                      f"30) on {args.total:,} images (report: 55,000).")
+    if not args.augment:
+        notes.append("Not the report's recipe, not used here: `--augment` trains the LeNets with "
+                     "random shifts and rotations. In a short check (10k synthetic-only images of "
+                     "a 94.5 %-conditional-accuracy `fast-cgan`, 6 epochs, one seed) it raised "
+                     "the test accuracy from 90.7 % to 92.0 %, at 1.7x the time per cell.")
     if args.augment:
         notes.append("**Not the report's recipe**: the LeNets were trained with random shifts "
                      "(up to 2 pixels) and rotations (about 5 degrees), `--augment`.")
