@@ -73,8 +73,28 @@ def _json_dump(obj, path):
     atomic_write_json(path, obj)
 
 
-def _load_model(path):
-    """A gankit model from a `.keras` file or a run/checkpoint directory (its latest checkpoint)."""
+def load_model(path):
+    """A gankit model from a `.keras` file or a run/checkpoint directory (its latest checkpoint).
+
+    What `gankit sample`, `evaluate` and `study` load; the reproduction scripts under
+    `benchmarks/` use it too.
+
+    Args:
+        path: a `.keras` file, a run folder (its `checkpoints/`) or a checkpoint folder.
+
+    Returns:
+        The loaded model (e.g. a `gankit.ConditionalGAN`).
+
+    Raises:
+        CLIError: no checkpoint there, not a `.keras` file, or a file Keras cannot load (the
+            message says which, in one line).
+
+    Example:
+
+    ```python
+    cgan = gankit.cli.load_model("runs/cgan")
+    ```
+    """
     from pathlib import Path
 
     import keras
@@ -216,7 +236,7 @@ def cmd_sample(args):
 
     from gankit.images import save_grid
 
-    model = _load_model(args.model)
+    model = load_model(args.model)
     n = args.rows * args.cols
     labels = None
     if getattr(model, "num_classes", None):
@@ -256,7 +276,7 @@ def cmd_evaluate(args):
     else:
         from gankit.metrics.summary import evaluate_generator
 
-        model = _load_model(path)
+        model = load_model(path)
         _progress(f"scoring {args.n} samples of {path} with the {args.dataset} LeNet")
         result = {"source": str(path), **evaluate_generator(model, args.dataset, args.n, args.seed)}
     for key, value in result.items():
@@ -303,7 +323,7 @@ def cmd_study(args):
 
     from gankit import data, studies
 
-    model = _load_model(args.generator)
+    model = load_model(args.generator)
     if not getattr(model, "num_classes", None):
         raise CLIError("the retraining study needs a conditional generator (it labels its samples)")
     real = data.load_arrays(args.dataset, "train")

@@ -80,6 +80,7 @@ def retraining_study(
     verbose=1,
     validation=_clf.REPORT_003_VALIDATION,
     real_plus_synthetic=False,
+    augment=False,
 ):
     """Trains fresh LeNets on real/synthetic mixes of fixed size and tests them on real data.
 
@@ -119,6 +120,9 @@ def retraining_study(
         validation: real images held out for validation (report 003: 5,000; 0: none).
         real_plus_synthetic: also run report 003's all-real-plus-all-synthetic cell (needs
             `total` real images besides the validation ones).
+        augment: train every LeNet with `fit_lenet`'s random shifts and rotations (not in
+            the report; `False` is its recipe). The CSV does not record it: use another
+            `csv_path` for augmented runs.
 
     Returns:
         A list of dicts with the keys of `CSV_FIELDS`, one per (strategy, fraction) cell, in
@@ -174,7 +178,7 @@ def retraining_study(
                 syn = _synthetic_set(synthetic, total, num_classes, seed)
             row = _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y,
                             val, test_x, test_y, epochs, seed, batch_size, learning_rate,
-                            num_classes)
+                            num_classes, augment)
             if csv_path:
                 _append_row(csv_path, row)
             if verbose:
@@ -185,7 +189,7 @@ def retraining_study(
 
 
 def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val, test_x,
-              test_y, epochs, seed, batch_size, learning_rate, num_classes):
+              test_y, epochs, seed, batch_size, learning_rate, num_classes, augment=False):
     start = time.perf_counter()
     rx, ry = _balanced_subset(real_x, real_y, n_real, num_classes, seed)
     sx, sy = (syn[0][:n_syn], syn[1][:n_syn]) if n_syn else (rx[:0], ry[:0])
@@ -195,7 +199,8 @@ def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val
     curve = []
     for i, (x, y, n_epochs) in enumerate(phases):
         model, history = train_classifier(x, y, model, n_epochs, seed + i, batch_size,
-                                          learning_rate, num_classes, validation_data=val)
+                                          learning_rate, num_classes, validation_data=val,
+                                          augment=augment)
         if val is not None:
             curve += [float(a) for a in history.history["val_accuracy"]]
     accuracy = _clf.evaluate_accuracy(model, test_x, test_y)
@@ -209,8 +214,11 @@ def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val
 
 
 def train_classifier(images, labels, model, epochs, seed, batch_size, learning_rate, num_classes,
-                     validation_data=None):
+                     validation_data=None, augment=False):
     """One training phase of a study cell (`fit_lenet` on a model kept across phases).
+
+    With `augment`, each phase compiles a fresh Adam for its augmenting wrapper (without it,
+    the model keeps its optimizer state across phases).
 
     Returns:
         `(model, history)`; with `validation_data`, `history.history["val_accuracy"]` holds the
@@ -218,7 +226,7 @@ def train_classifier(images, labels, model, epochs, seed, batch_size, learning_r
     """
     return _clf.fit_lenet(images, labels, num_classes=num_classes, epochs=epochs,
                           batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                          model=model, validation_data=validation_data)
+                          model=model, validation_data=validation_data, augment=augment)
 
 
 def _phases(strategy, epochs, syn, real):
