@@ -47,6 +47,7 @@ _EXPORTS = {
     "GAN": "gankit.models",
     "ConditionalGAN": "gankit.models",
     "WGANGP": "gankit.models",
+    "SelfConditionedGAN": "gankit.models",
     "CycleGAN": "gankit.models",
     # callbacks
     "SampleGrid": "gankit.callbacks",

@@ -91,6 +91,9 @@ def report_003_cgan_learning_rate():
     )
 
 
+FAST_DCGAN_CLUSTERS = 50
+"""k-means clusters of the `fast-dcgan` preset (see `gankit.models.SelfConditionedGAN`)."""
+
 WGAN_GP_CRITIC_BATCH = 128
 """Real images per critic update in the `wgan-gp` preset (report 002's batch size)."""
 
@@ -141,6 +144,17 @@ _PRESETS = [
             projection_discriminator(image_shape=shape, num_classes=k, filters=32),
             num_classes=k, seed=seed),
         _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=3),
+    Preset(
+        "fast-dcgan", "gankit's fast unconditional preset: the fast-cgan nets steered by "
+        f"{FAST_DCGAN_CLUSTERS} k-means clusters of the training pixels instead of labels (a "
+        "self-conditioned GAN, Liu et al. 2020; no label is used), hinge loss, Adam 1e-3, "
+        "measured with benchmarks/tune_fast_presets.py", False, 64, "mnist",
+        lambda shape, k, seed: models.SelfConditionedGAN(
+            compact_cgan_generator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS, filters=32),
+            projection_discriminator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS,
+                                     filters=32),
+            seed=seed),
+        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=8),
     Preset(
         "wgan-gp", "conditional WGAN-GP, MLP 256-512-1024 (report 002, Fashion-MNIST): critic "
         f"batches of {WGAN_GP_CRITIC_BATCH} (the report's batch size), {WGAN_GP_CRITIC_STEPS} critic "

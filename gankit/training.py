@@ -266,6 +266,8 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
     def build():
         keras.utils.set_random_seed(seed)  # the same seed, the same initial weights
         model = preset.build(info.image_shape, info.num_classes, seed=seed)
+        if hasattr(model, "adapt"):  # e.g. SelfConditionedGAN: k-means of the training images
+            model.adapt(data.load_arrays(dataset, "train")[0][:limit], seed=seed)
         preset.compile(model, jit_compile=jit_compile)
         return model
 

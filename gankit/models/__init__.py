@@ -2,6 +2,8 @@
 
 * `GAN(generator, discriminator, latent_dim=None)`
 * `ConditionalGAN(generator, discriminator, latent_dim=None, num_classes=None)`
+* `SelfConditionedGAN(generator, discriminator)`: unconditional, steered by k-means clusters of
+  the training images (`adapt(images)` first)
 * `WGANGP(generator, critic, latent_dim=None, num_classes=None, critic_steps=5, gp_weight=10.0)`
 * `CycleGAN(generator_ab, generator_ba, discriminator_a, discriminator_b, lambda_cycle=10.0, ...)`
 
@@ -34,6 +36,7 @@ from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
 from gankit.models.gan import GAN
 from gankit.models.image_pool import ImagePool
 from gankit.models.replicas import Shard, make_strategy, synchronize_batch_norm
+from gankit.models.self_conditioned import SelfConditionedGAN, kmeans
 from gankit.models.two_player import TwoPlayerModel
 from gankit.models.wgan_gp import WGANGP
 from gankit.models.xla_choice import XLAChoice, choose_jit_compile
@@ -45,12 +48,14 @@ __all__ = [
     "CycleGAN",
     "GAN",
     "ImagePool",
+    "SelfConditionedGAN",
     "Shard",
     "TwoPlayerModel",
     "WGANGP",
     "XLAChoice",
     "choose_jit_compile",
     "interpolate_latents",
+    "kmeans",
     "make_strategy",
     "synchronize_batch_norm",
 ]

@@ -173,8 +173,12 @@ class AdversarialModel(TwoPlayerModel):
             latent_dim = int(np.prod(shape)) if None not in shape else None
         return check_int("latent_dim", latent_dim)
 
+    def _condition_size(self):
+        """Label units the nets take (None: unconditional nets); `SelfConditionedGAN`: clusters."""
+        return self.num_classes
+
     def _check_nets(self):
-        expected = 1 if self.num_classes is None else 2
+        expected = 1 if self._condition_size() is None else 2
         kind = "an unconditional" if expected == 1 else "a conditional"
         form = {1: "noise", 2: "[noise, one_hot_labels]"}[expected]
         count = _input_count(self.generator)
@@ -202,7 +206,7 @@ class AdversarialModel(TwoPlayerModel):
                 "An image-shaped noise input (a generator fed a noise image) is supported for "
                 "unconditional models only."
             )
-        if g_inputs and expected == 2 and g_inputs[1].shape[-1] != self.num_classes:
+        if g_inputs and expected == 2 and g_inputs[1].shape[-1] != self._condition_size():
             raise ValueError(
                 f"num_classes={self.num_classes} but the generator's label input has size "
                 f"{g_inputs[1].shape[-1]}."

@@ -18,6 +18,7 @@ d = nets.dcgan_discriminator(variant="003", conditional=True)
 ```
 """
 
+from gankit.nets.compact import compact_discriminator, compact_generator
 from gankit.nets.cyclegan import (
     digit_patch_discriminator,
     digit_resnet_generator,
@@ -49,6 +50,8 @@ __all__ = [
     "cgan_discriminator",
     "cgan_generator",
     "compact_cgan_generator",
+    "compact_discriminator",
+    "compact_generator",
     "conv_lsgan_discriminator",
     "dcgan_discriminator",
     "dcgan_generator",

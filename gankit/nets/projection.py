@@ -19,6 +19,7 @@ from gankit.nets.blocks import (
     check_positive,
     noise_input,
 )
+from gankit.nets.compact import conv_features, project_noise, upsampling_head
 
 __all__ = ["compact_cgan_generator", "projection_discriminator"]
 
@@ -56,19 +57,12 @@ def compact_cgan_generator(latent_dim=64, image_shape=(28, 28, 1), num_classes=1
     check_positive(filters=filters)
     inputs, x = noise_input(latent_dim, check_conditional(True, num_classes))
     base = (height // 4, width // 4)
-    x = layers.Dense(base[0] * base[1] * 2 * filters, use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
-    x = layers.ReLU(name="project_relu")(x)
-    x = layers.Reshape((*base, 2 * filters), name="project_reshape")(x)
+    x = project_noise(x, base, filters)
     if label_planes:
         planes = layers.RepeatVector(base[0] * base[1], name="label_repeat")(inputs[1])
         planes = layers.Reshape((*base, num_classes), name="label_planes")(planes)
         x = layers.Concatenate(name="features_and_labels")([x, planes])
-    x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False, name="up1")(x)
-    x = layers.BatchNormalization(name="up1_bn")(x)
-    x = layers.ReLU(name="up1_relu")(x)
-    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="up2")(x)
-    outputs = layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
+    outputs = upsampling_head(x, filters, channels)
     return keras.Model(inputs, outputs, name=name)
 
 
@@ -105,11 +99,7 @@ def projection_discriminator(image_shape=(28, 28, 1), num_classes=10, filters=32
     num_classes = check_conditional(True, num_classes)
     images = keras.Input((height, width, channels), name="images")
     labels = keras.Input((num_classes,), name="labels")
-    x = layers.Conv2D(filters, 4, strides=2, padding="same", name="conv1")(images)
-    x = layers.LeakyReLU(negative_slope, name="conv1_lrelu")(x)
-    x = layers.Conv2D(2 * filters, 4, strides=2, padding="same", name="conv2")(x)
-    x = layers.LeakyReLU(negative_slope, name="conv2_lrelu")(x)
-    features = layers.Flatten(name="features")(x)
+    features = conv_features(images, filters, negative_slope)
     unconditional = layers.Dense(1, name="logit")(features)
     embedded = layers.Dense(features.shape[-1], use_bias=False, name="class_embedding")(labels)
     projection = layers.Dot(axes=1, name="projection")([embedded, features])
