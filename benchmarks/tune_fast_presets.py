@@ -1,15 +1,23 @@
 """Measures candidate fast presets (unconditional and conditional): Inception Score vs CPU minutes.
 
 Usage:
-    .venv/bin/python benchmarks/tune_fast_presets.py --candidates u32_hinge_1e-3_decay --epochs 7
+    .venv/bin/python benchmarks/tune_fast_presets.py --candidates s32_hinge_1e-3_k50 --epochs 8
 
-A candidate name is `KIND FILTERS _ LOSS _ LR [_decay] [_b128] [_l100]`: `u` an unconditional
-compact DCGAN (gankit's compact generator and discriminator), `c` the conditional `fast-cgan`
-nets (projection discriminator); `decay` lowers both learning rates linearly to 0 over the
-run; `bN` sets the batch size (default 64); `lN` the noise size (default 64). Each candidate trains
-on real MNIST; after every epoch it generates 10,000 samples (inference mode, shuffled labels)
-and prints the shipped LeNet's Inception Score (10 shuffled splits), the conditional accuracy
-(conditional candidates) and the training minutes so far (evaluation excluded).
+A candidate name is `KIND FILTERS _ LOSS _ LR [_decay] [_bN] [_lN] [_kN] [_emaM]`:
+
+* `u`: a plain unconditional compact DCGAN (`gankit.nets.compact_generator` and
+  `compact_discriminator`);
+* `s`: a `gankit.SelfConditionedGAN` of the `fast-cgan` nets on `kN` k-means clusters of the
+  pixels (`fast-dcgan`);
+* `c`: the conditional `fast-cgan` nets (projection discriminator).
+
+`decay` lowers both learning rates linearly to 0 over the run; `bN` sets the batch size
+(default 64), `lN` the noise size (default 64), `kN` the clusters (default 10), `emaM` also scores
+an exponential moving average (momentum M per step) of G's weights. Each candidate trains on real
+MNIST; after every epoch it generates 10,000 samples (inference mode, shuffled labels) and
+appends to `--log` the shipped LeNet's Inception Score (10 shuffled splits) with its two
+entropies, the conditional accuracy (conditional candidates) and the training minutes so far
+(evaluation excluded).
 """
 
 import argparse
@@ -28,22 +36,6 @@ from gankit.nets.compact import compact_discriminator, compact_generator  # noqa
 from gankit.nets.projection import compact_cgan_generator, projection_discriminator  # noqa: E402
 
 EPOCH_IMAGES = 60000
-
-
-def kmeans(x, k, iterations=20, seed=0):
-    """Lloyd's k-means with k-means++ seeding on rows of `x`; returns the cluster of each row."""
-    rng = np.random.default_rng(seed)
-    centers = [x[rng.integers(len(x))]]
-    sq = (x ** 2).sum(1)
-    for _ in range(1, k):
-        d = np.min([sq - 2 * x @ c + (c ** 2).sum() for c in centers], axis=0).clip(0)
-        centers.append(x[rng.choice(len(x), p=d / d.sum())])
-    centers = np.stack(centers)
-    for _ in range(iterations):
-        assign = np.argmin(sq[:, None] - 2 * x @ centers.T + (centers ** 2).sum(1)[None], axis=1)
-        centers = np.stack([x[assign == j].mean(0) if np.any(assign == j) else centers[j]
-                            for j in range(k)])
-    return assign
 
 
 def parse(name):
@@ -73,25 +65,28 @@ def candidate(name, epochs):
     if kind == "u":
         model = gankit.GAN(compact_generator(latent_dim=opt["latent"], filters=filters),
                            compact_discriminator(filters=filters), seed=0)
+    elif kind == "s":
+        model = gankit.SelfConditionedGAN(
+            compact_cgan_generator(latent_dim=opt["latent"], filters=filters, num_classes=opt["k"]),
+            projection_discriminator(filters=filters, num_classes=opt["k"]), seed=0)
     else:
-        k = opt["k"] if kind == "s" else 10
         model = gankit.ConditionalGAN(
-            compact_cgan_generator(latent_dim=opt["latent"], filters=filters, num_classes=k),
-            projection_discriminator(filters=filters, num_classes=k), num_classes=k, seed=0)
+            compact_cgan_generator(latent_dim=opt["latent"], filters=filters),
+            projection_discriminator(filters=filters), num_classes=10, seed=0)
     kwargs = {"loss": loss, "d_optimizer": keras.optimizers.Adam(rate(), beta_1=0.5),
               "g_optimizer": keras.optimizers.Adam(rate(), beta_1=0.5)}
-    return model, kwargs, opt["batch"], kind, opt["ema"], opt["k"]
+    return model, kwargs, opt["batch"], kind, opt["ema"]
 
 
 class Probe(keras.callbacks.Callback):
     """Scores the generator after every epoch; training time excludes the scoring."""
 
-    def __init__(self, name, conditional, log, ema=None, prior=None):
+    def __init__(self, name, conditional, log, ema=None, n=10000):
         super().__init__()
-        self.prior = prior
         self.ema, self.shadow = ema, None
         self.name, self.conditional, self.log = name, conditional, log
-        self.labels = np.random.default_rng(1).permutation(np.repeat(np.arange(10), 1000))
+        self.n = n
+        self.labels = np.random.default_rng(1).permutation(np.arange(n) % 10)
         self.train_seconds = 0.0
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -112,11 +107,8 @@ class Probe(keras.callbacks.Callback):
             images = self.model.generate(self.labels, seed=0)
             acc = metrics.conditional_accuracy(images, self.labels)
             acc = acc["accuracy"] if isinstance(acc, dict) else acc.accuracy
-        elif self.prior is not None:  # self-conditioned: clusters drawn by their frequency
-            clusters = np.random.default_rng(2).choice(len(self.prior), 10000, p=self.prior)
-            images, acc = self.model.generate(clusters, seed=0), float("nan")
-        else:
-            images, acc = self.model.generate(10000, seed=0), float("nan")
+        else:  # self-conditioned models draw each image's cluster by its frequency
+            images, acc = self.model.generate(self.n, seed=0), float("nan")
         score, std = metrics.inception_score(images, splits=10)
         probs = gankit.classifier.predict_proba(images)
         marginal = probs.mean(0)
@@ -147,27 +139,25 @@ def main():
     parser.add_argument("--epochs", type=int, default=7)
     parser.add_argument("--candidates", nargs="+", default=["u32_hinge_1e-3_decay"])
     parser.add_argument("--log", default="benchmarks/out/tune_fast_presets.jsonl")
+    parser.add_argument("--n", type=int, default=10000, help="samples scored after each epoch")
+    parser.add_argument("--limit", type=int, default=None, help="training images (quick tests)")
+    parser.add_argument("--steps-per-epoch", type=int, default=None, help="quick tests only")
     args = parser.parse_args()
     os.makedirs(os.path.dirname(args.log) or ".", exist_ok=True)
     for name in args.candidates:
         keras.utils.set_random_seed(0)
-        model, kwargs, batch, kind, ema, k = candidate(name, args.epochs)
+        model, kwargs, batch, kind, ema = candidate(name, args.epochs)
         model.compile(jit_compile="auto", steps_per_execution=10, **kwargs)
-        conditional, prior = kind == "c", None
-        if kind == "s":  # self-conditioned: k-means clusters of the pixels as labels
-            x, _ = gankit.data.load_arrays("mnist", "train")
-            clusters = kmeans(x.reshape(len(x), -1).astype("float32") / 255, k)
-            prior = np.bincount(clusters, minlength=k) / len(clusters)
-            ds = gankit.data.from_arrays(x, clusters, batch_size=batch, one_hot=True,
-                                         num_classes=k, seed=0, drop_remainder=True)
-        else:
-            ds = gankit.data.load("mnist", batch_size=batch, one_hot=conditional, seed=0,
-                                  drop_remainder=True)
-        if kind == "u":
+        if kind == "s":  # self-conditioned: k-means clusters of the pixels, as fast-dcgan
+            model.adapt(gankit.data.load_arrays("mnist", "train")[0][:args.limit])
+        ds = gankit.data.load("mnist", batch_size=batch, one_hot=kind == "c", seed=0,
+                              drop_remainder=True, limit=args.limit)
+        if kind != "c":
             ds = ds.map(lambda x, y: x)
         print(f"{name}: batch {batch}, {args.epochs} epochs", flush=True)
-        probe = Probe(name, conditional, args.log, ema, prior)
-        model.fit(ds, epochs=args.epochs, verbose=0, callbacks=[probe])
+        probe = Probe(name, kind == "c", args.log, ema, args.n)
+        model.fit(ds, epochs=args.epochs, verbose=0, callbacks=[probe],
+                  steps_per_epoch=args.steps_per_epoch)
 
 
 if __name__ == "__main__":
