@@ -154,7 +154,7 @@ _PRESETS = [
             projection_discriminator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS,
                                      filters=32),
             seed=seed),
-        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=8),
+        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=6),
     Preset(
         "wgan-gp", "conditional WGAN-GP, MLP 256-512-1024 (report 002, Fashion-MNIST): critic "
         f"batches of {WGAN_GP_CRITIC_BATCH} (the report's batch size), {WGAN_GP_CRITIC_STEPS} critic "

@@ -120,7 +120,7 @@ def test_fast_dcgan_trains_through_gankit_train_as_an_unconditional_run(tmp_path
     assert result["model"] == "fast-dcgan" and result["epochs"] == 1
     assert 1.0 <= result["inception_score"] <= 10.0 and "conditional_accuracy" not in result
     assert json.loads((out / "metrics.json").read_text())["model"] == "fast-dcgan"
-    assert gankit.presets.get("fast-dcgan").epochs == 8
+    assert gankit.presets.get("fast-dcgan").epochs == 6
     # resuming keeps the clusters of the first run (they are in the checkpoint)
     checkpoint = sorted((out / "checkpoints").glob("*.keras"))[-1]
     first = keras.models.load_model(checkpoint)
