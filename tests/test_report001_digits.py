@@ -78,3 +78,27 @@ def test_svhn_setting_runs_end_to_end_on_generated_files(tmp_path, monkeypatch):
 def test_unknown_configuration_is_refused(tmp_path):
     with pytest.raises(SystemExit):
         report001_digits.main(["--configs", "res3-patch", "--out", str(tmp_path)])
+
+
+def test_preset_epochs_limit_and_lr_decay_drive_a_training_run(tmp_path):
+    import dataclasses
+
+    import keras
+
+    from gankit import presets, training
+    from gankit.callbacks import resume
+
+    digits = presets.get("cyclegan-digits")
+    assert digits.lr_decay and digits.epochs and digits.limit  # the tuned recipe's budget
+    short = dataclasses.replace(digits, epochs=2, limit=8)
+    metrics = training.train(short, tmp_path / "run", steps_per_epoch=1, batch_size=4,
+                             g_filters=4, d_filters=4, jit_compile=False,
+                             progress=lambda line: None)
+    assert metrics["epochs"] == 2 and "8 images each" in metrics["dataset"]
+    assert (tmp_path / "run/panels/panel_epoch_002.png").exists()
+    model, epoch = resume(tmp_path / "run/checkpoints")
+    assert epoch == 2 and model.lambda_cycle_b == presets.DIGITS_LAMBDA_CYCLE_B
+    assert model.image_shape_a == (28, 28, 3)  # MNIST as RGB: the identity loss is on
+    # LinearDecay(hold 1, decay 1): the second epoch ran at half the preset's 2e-4
+    rate = float(keras.ops.convert_to_numpy(model.g_optimizer.learning_rate))
+    assert rate == pytest.approx(1e-4)
