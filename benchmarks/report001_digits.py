@@ -234,7 +234,7 @@ def _loss_range(values):
     return f"{min(values):.3f}-{max(values):.3f}" if values else "n/a"
 
 
-def page_body(setting, results):
+def page_body(setting, results, test_images):
     a, b = "MNIST", "colored" if setting == "colored" else "SVHN"
     rows = []
     for config, r in results:
@@ -248,7 +248,7 @@ def page_body(setting, results):
     table = markdown_table(headers, rows, align=["l"] + ["r"] * 7 + ["l"])
     first = results[0][1]
     budget = (f"Shared budget: {first['epochs']} epochs on {first['images']} images per domain "
-              f"per configuration; scored on {len(results) and 1000} test digits per direction.")
+              f"per configuration; scored on {test_images} test digits per direction.")
     return budget + "\n\n" + table
 
 
@@ -275,12 +275,20 @@ def main(argv=None):
     results = [(CONFIGS[name], run_config(args, CONFIGS[name], results_dir))
                for name in args.configs]
     _, _, page, title = SETTINGS[args.setting]
-    notes = [preset_note(args.setting), *NOTES]
-    path = write_page(page, title, page_body(args.setting, results),
+    notes = [preset_note(args.setting), *NOTES, load_note()]
+    path = write_page(page, title, page_body(args.setting, results, args.test_images),
                       minutes=sum(r["minutes"] for _, r in results),
                       images=[r["panel"] for _, r in results], notes=notes, out_dir=results_dir)
     print(f"wrote {path} ({(time.perf_counter() - started) / 60:.1f} min this run)")
     return 0
+
+
+def load_note():
+    """The machine's load when the page was written: minutes on a shared CPU are longer."""
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    return (f"Load average when this page was written: {load:.1f} (on the cores above); the "
+            "minutes of configurations trained while other jobs ran are longer than a quiet "
+            "machine's. How the preset's recipe was chosen: `benchmarks/tune_cyclegan_digits.py`.")
 
 
 def preset_note(setting):
