@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
-from results_page import markdown_table, write_page  # noqa: E402
+from results_page import command_line, markdown_table, write_page  # noqa: E402
 
 import gankit  # noqa: E402
 from gankit import presets  # noqa: E402
@@ -93,6 +93,8 @@ def parse_args(argv=None):
     p.add_argument("--no-jit", action="store_true", help="no XLA (default: timed choice)")
     p.add_argument("--out", default=OUT, help="run folders and cached results")
     p.add_argument("--results-dir", default=None, help="page and panels (default docs/results)")
+    p.add_argument("--note", action="append", default=[],
+                   help="a paragraph for the page, e.g. what else ran on the machine")
     return p.parse_args(argv)
 
 
@@ -252,6 +254,9 @@ def page_body(setting, results, test_images):
     return budget + "\n\n" + table
 
 
+TUNING_NOTE = ("How the preset's recipe was chosen, run by run: "
+               "`benchmarks/tune_cyclegan_digits.py`.")
+
 NOTES = [
     "Label kept: the share of translated test digits that the target domain's shipped LeNet "
     "(`gankit.classifier.load_pretrained`) classifies as the source digit's label. FD: Fréchet "
@@ -275,20 +280,16 @@ def main(argv=None):
     results = [(CONFIGS[name], run_config(args, CONFIGS[name], results_dir))
                for name in args.configs]
     _, _, page, title = SETTINGS[args.setting]
-    notes = [preset_note(args.setting), *NOTES, load_note()]
+    notes = [preset_note(args.setting), *NOTES, TUNING_NOTE, *args.note]
+    command = command_line()
+    for note in args.note:  # the notes are on the page; the command need not repeat them
+        command = command.replace(f" --note {note}", "")
     path = write_page(page, title, page_body(args.setting, results, args.test_images),
+                      command=command,
                       minutes=sum(r["minutes"] for _, r in results),
                       images=[r["panel"] for _, r in results], notes=notes, out_dir=results_dir)
     print(f"wrote {path} ({(time.perf_counter() - started) / 60:.1f} min this run)")
     return 0
-
-
-def load_note():
-    """The machine's load when the page was written: minutes on a shared CPU are longer."""
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"Load average when this page was written: {load:.1f} (on the cores above); the "
-            "minutes of configurations trained while other jobs ran are longer than a quiet "
-            "machine's. How the preset's recipe was chosen: `benchmarks/tune_cyclegan_digits.py`.")
 
 
 def preset_note(setting):
