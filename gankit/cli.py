@@ -424,14 +424,15 @@ def build_parser():
     p.add_argument("--dataset", default=None, help="dataset (default: the preset's)")
     p.add_argument("--epochs", type=int, default=None,
                    help="train until this epoch (a resumed run counts the epochs already done; "
-                   "default: the preset's, e.g. fast-cgan 3)")
+                   "default: the preset's, else 5)")
     p.add_argument("--out", required=True, help="run directory (resumed when it has checkpoints)")
     p.add_argument("--batch-size", type=int, default=None,
                    help="images per training step (default: the preset's)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the weights, the noise, the data order and the sample grids "
                    "(default 0)")
-    p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
+    p.add_argument("--limit", type=int, default=None,
+                   help="use only the first N training images (default: the preset's, else all)")
     p.add_argument("--steps-per-epoch", type=int, default=None,
                    help="training steps per epoch (default: one pass over the data)")
     p.add_argument("--keep", type=int, default=3, help="checkpoints to keep")

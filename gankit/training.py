@@ -35,6 +35,9 @@ from gankit.files import atomic_write_json
 
 __all__ = ["train", "NonFiniteWeightsError"]
 
+DEFAULT_EPOCHS = 5
+"""Epochs of a run whose preset sets none and whose caller gives none."""
+
 CYCLEGAN_ONLY = ("data_a", "data_b", "image_size", "g_filters", "d_filters", "residual_blocks")
 
 
@@ -55,15 +58,17 @@ def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, li
     summary line; each keyword is the command's option of the same name.
 
     Args:
-        preset: name of a preset in `gankit.presets` (e.g. `"fast-cgan"`, `"cyclegan-folder"`).
+        preset: name of a preset in `gankit.presets` (e.g. `"fast-cgan"`, `"cyclegan-folder"`),
+            or a `Preset` / `CycleGANPreset` object (a variant of one, e.g. made with
+            `dataclasses.replace`, as `benchmarks/report001_digits.py` does).
         out: run folder (str or path); resumed when `out/checkpoints` holds a checkpoint.
         epochs: train until this epoch (a resumed run counts the epochs already done);
-            default: the preset's `epochs`.
+            default: the preset's `epochs` (presets that set one), else 5.
         dataset: GAN presets: the dataset (default: the preset's).
         batch_size: images per training step (default: the preset's).
         seed: seed of the weights, the noise, the data order and the sample grids.
-        limit: use only the first `limit` training images (CycleGAN: per domain; default:
-            the CycleGAN preset's `limit`).
+        limit: use only the first `limit` training images (CycleGAN: per domain); default: the
+            preset's `limit` (CycleGAN presets that set one), else all.
         steps_per_epoch: training steps per epoch (default: one pass over the data).
         jit_compile: compile the training step with XLA: True, False or `"auto"` (XLA when it
             is faster on this machine, timed at the start and cached; see
@@ -116,12 +121,13 @@ def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, li
     """
     from gankit import presets
 
-    chosen = presets.get(preset)  # ValueError for an unknown name
-    epochs = chosen.epochs if epochs is None else epochs
+    chosen = presets.resolve(preset)  # ValueError for an unknown name
     if lr is not None and not lr > 0:
         raise ValueError(f"`lr` must be a positive number, got {lr}")
     if jit_compile not in (True, False, "auto"):
         raise ValueError(f"`jit_compile` must be True, False or 'auto', got {jit_compile!r}")
+    epochs = epochs or getattr(chosen, "epochs", None) or DEFAULT_EPOCHS
+    limit = limit or getattr(chosen, "limit", None)
     strategy = _strategy(distribute, progress)
     if strategy is not None:
         jit_compile = False
@@ -129,10 +135,9 @@ def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, li
               "limit": limit,
               "steps_per_epoch": steps_per_epoch, "jit_compile": jit_compile, "keep": keep,
               "lr": lr, "tensorboard": tensorboard, "progress": progress}
-    if preset in presets.CYCLEGAN_PRESETS:
-        common["limit"] = chosen.limit if limit is None else limit
+    if isinstance(chosen, presets.CycleGANPreset):
         if dataset is not None:
-            raise ValueError(f"{preset} takes its images from its own datasets or `data_a` and "
+            raise ValueError(f"{chosen.name} takes its images from its own datasets or `data_a` and "
                              f"`data_b`, not `dataset`")
         return _train_cyclegan(chosen, Path(out), data_a=data_a, data_b=data_b,
                                image_size=image_size, g_filters=g_filters, d_filters=d_filters,
@@ -142,7 +147,7 @@ def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, li
     for name in CYCLEGAN_ONLY:
         if given[name] is not None:
             raise ValueError(f"`{name}` is for the CycleGAN presets "
-                             f"({', '.join(presets.CYCLEGAN_PRESETS)}), not {preset}")
+                             f"({', '.join(presets.CYCLEGAN_PRESETS)}), not {chosen.name}")
     return _train_gan(chosen, Path(out), dataset=dataset or chosen.dataset,
                       evaluate_n=evaluate_n, alarms=alarms, **common)
 
@@ -309,6 +314,23 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
     return result
 
 
+def _lr_decay(preset, epochs, lr):
+    """`[LinearDecay]` over the second half of `epochs` for a preset with `lr_decay`, else `[]`.
+
+    The base rate is given explicitly (`lr`, else the preset's), so a resumed run, whose
+    optimizers hold an already decayed rate, continues the same schedule.
+    """
+    if not preset.lr_decay:
+        return []
+    from keras import ops
+
+    from gankit.callbacks import LinearDecay
+
+    base = lr or float(ops.convert_to_numpy(preset.compile_kwargs()["g_optimizer"].learning_rate))
+    hold = max(1, epochs // 2)
+    return [LinearDecay(hold, epochs - hold, initial_learning_rate=base)]
+
+
 def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_filters,
                     residual_blocks, epochs, batch_size, seed, limit, steps_per_epoch,
                     jit_compile, keep, lr, tensorboard, strategy, progress):
@@ -347,6 +369,7 @@ def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_fil
                                         names=domains.names),
                        callbacks.LossCurve(out / "losses.png"),
                        callbacks.GANCheckpoint(ckpt_dir, keep=keep),
+                       *_lr_decay(preset, epochs, lr),
                        *_tensorboard(tensorboard, images_a=domains.test_a,
                                      images_b=domains.test_b, names=domains.names),
                    ], progress)

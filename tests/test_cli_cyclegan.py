@@ -83,7 +83,7 @@ def test_cyclegan_digits_preset_is_reachable_from_the_cli(tmp_path):
                  "--limit", "8", "--g-filters", "4", "--d-filters", "4", "--batch-size", "4",
                  "--steps-per-epoch", "1", "--no-jit"], quiet=False) == 0
     panel = np.asarray(Image.open(out / "panels/panel_epoch_001.png"))
-    assert panel.shape[0] == 6 * (84 + 2) + 2  # 28 px x 3; no identity rows (1 vs 3 channels)
+    assert panel.shape[0] == 8 * (84 + 2) + 2  # 28 px x 3; identity rows (MNIST as 28x28x3)
     with pytest.raises(SystemExit):
         main(["train", "--model", "cyclegan-nothing", "--out", str(out)], quiet=False)
 

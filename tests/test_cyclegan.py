@@ -366,3 +366,22 @@ def test_fit_to_size_crops_center_and_pads():
     padded = fit_to_size(x, 8, 8)
     assert padded.shape == (1, 8, 8, 1) and padded[0, 0, 0, 0] == -1.0
     np.testing.assert_array_equal(padded[0, 1:7, 1:7], x[0])
+
+
+def test_lambda_cycle_b_weighs_the_b_cycle_alone_and_is_saved(tmp_path):
+    keras.utils.set_random_seed(0)
+    nets = (digit_resnet_generator((SIZE, SIZE, 3), filters=4, num_residual_blocks=1),
+            digit_resnet_generator((SIZE, SIZE, 3), filters=4, num_residual_blocks=1),
+            digit_patch_discriminator((SIZE, SIZE, 3), filters=4),
+            digit_patch_discriminator((SIZE, SIZE, 3), filters=4))
+    model = compile_adam(CycleGAN(*nets, lambda_cycle=10.0, lambda_identity=0.5,
+                                  lambda_cycle_b=1.0, seed=0))
+    logs = model.evaluate(paired_batches(3, 3, n=4, batch=4), verbose=0, return_dict=True)
+    expected = (logs["g_ab_adv"] + logs["g_ba_adv"] + 10.0 * logs["cycle_a"]
+                + 1.0 * logs["cycle_b"] + 10.0 * 0.5 * (logs["identity_a"] + logs["identity_b"]))
+    assert logs["g_loss"] == pytest.approx(expected, rel=1e-5)
+    model.save(tmp_path / "m.keras")
+    assert keras.models.load_model(tmp_path / "m.keras").lambda_cycle_b == 1.0
+    assert CycleGAN(*nets, lambda_cycle=7.0, lambda_identity=0.0).lambda_cycle_b == 7.0
+    with pytest.raises(ValueError, match="lambda_cycle_b"):
+        CycleGAN(*nets, lambda_identity=0.0, lambda_cycle_b=-1.0)

@@ -25,7 +25,7 @@ ALL_PRESETS = [*presets.names(), *presets.CYCLEGAN_PRESETS]
 
 # CycleGAN presets: (shape A, shape B) of their data, at the smallest size the preset allows.
 CYCLEGAN_SHAPES = {
-    "cyclegan-digits": ((28, 28, 1), (28, 28, 3)),  # mnist <-> colored_mnist (fixed)
+    "cyclegan-digits": ((28, 28, 3), (28, 28, 3)),  # mnist as RGB <-> colored_mnist (fixed)
     "cyclegan-svhn": ((32, 32, 3), (32, 32, 3)),  # padded mnist <-> svhn (fixed)
     "cyclegan-horse2zebra": ((32, 32, 3), (32, 32, 3)),  # --image-size 32 (default 256)
     "cyclegan-folder": ((32, 32, 3), (32, 32, 3)),  # --image-size 32 (default 256)

@@ -55,10 +55,11 @@ class CycleGAN(TwoPlayerModel):
       `0.5 mean((D_B(G_AB(a)) - 1)^2)`), `cycle_a = |G_BA(G_AB(a)) - a|_1`,
       `identity_a = |G_BA(a) - a|_1` (the identity weight is relative to the cycle weight, as
       in the paper), and likewise for B. The generators minimise the paper's objective
-      `k * (g_ab_adv + g_ba_adv) + lc * (cycle_a + cycle_b) + lc * li * (identity_a + identity_b)`,
-      so `lc = 10` and `li = 0.5` weigh the cycle and identity terms against the adversarial
-      ones as in the paper. The log `g_loss` is that sum with the adversarial terms on
-      gankit's scale: `g_ab_adv + g_ba_adv + lc * (cycle_a + cycle_b) + lc * li * (...)`.
+      `k * (g_ab_adv + g_ba_adv) + lc * cycle_a + lcb * cycle_b + lc * li * (identity_a +
+      identity_b)` with `lcb = lambda_cycle_b` (default `lc`), so `lc = 10` and `li = 0.5`
+      weigh the cycle and identity terms against the adversarial ones as in the paper. The
+      log `g_loss` is that sum with the adversarial terms on gankit's scale:
+      `g_ab_adv + g_ba_adv + lc * cycle_a + lcb * cycle_b + lc * li * (...)`.
     * discriminators: `d_a_loss = d_loss_factor * k * loss.discriminator_loss(D_A(a),
       D_A(pool_a(G_BA(b))))`, i.e. `d_loss_factor` times the paper's sum of the real and fake
       terms (LSGAN with the paper's 1/2: `0.5 * (mean((D_A(a) - 1)^2) + mean(D_A(fake)^2))`,
@@ -80,6 +81,12 @@ class CycleGAN(TwoPlayerModel):
         discriminator_a: `keras.Model` from A images to logits (any shape).
         discriminator_b: `keras.Model` from B images to logits.
         lambda_cycle: weight of the cycle-consistency terms (10 in the paper).
+        lambda_cycle_b: weight of the B -> A -> B cycle term `cycle_b` alone, as the
+            reference implementation's separate `lambda_B` (which scales `identity_b` too;
+            here the identity terms keep `lambda_cycle`). None: `lambda_cycle`. A smaller
+            weight stops `generator_ba` from hiding in its A images what only B images hold:
+            the photo background of colored MNIST, which an MNIST digit has no room for
+            (the `cyclegan-digits` preset uses 1 against 10).
         lambda_identity: identity weight relative to `lambda_cycle` (0.5 in the
             paper; 0 disables the identity terms, which is required when A and B
             images differ in shape, e.g. 1-channel MNIST and 3-channel colored MNIST).
@@ -139,6 +146,7 @@ class CycleGAN(TwoPlayerModel):
         pool_size=50,
         seed=None,
         d_loss_factor=0.5,
+        lambda_cycle_b=None,
         **kwargs,
     ):
         super().__init__(seed=seed, **kwargs)
@@ -168,10 +176,12 @@ class CycleGAN(TwoPlayerModel):
                     f"CycleGAN: {what} has shape {got} but the {expected_what} have shape "
                     f"{expected} (A = generator_ab input, B = generator_ba input)."
                 )
-        if float(lambda_cycle) < 0 or float(lambda_identity) < 0:
+        if lambda_cycle_b is None:
+            lambda_cycle_b = lambda_cycle
+        if min(float(lambda_cycle), float(lambda_identity), float(lambda_cycle_b)) < 0:
             raise ValueError(
-                "CycleGAN: lambda_cycle and lambda_identity must be >= 0, got "
-                f"{lambda_cycle} and {lambda_identity}."
+                "CycleGAN: lambda_cycle, lambda_identity and lambda_cycle_b must be >= 0, got "
+                f"{lambda_cycle}, {lambda_identity} and {lambda_cycle_b}."
             )
         if not float(d_loss_factor) > 0:
             raise ValueError(
@@ -188,6 +198,7 @@ class CycleGAN(TwoPlayerModel):
         self.discriminator_a = discriminator_a
         self.discriminator_b = discriminator_b
         self.lambda_cycle = float(lambda_cycle)
+        self.lambda_cycle_b = float(lambda_cycle_b)
         self.lambda_identity = float(lambda_identity)
         self.pool_size = int(pool_size)
         self.d_loss_factor = float(d_loss_factor)
@@ -211,6 +222,7 @@ class CycleGAN(TwoPlayerModel):
         config = super().get_config()
         config.update(
             lambda_cycle=self.lambda_cycle,
+            lambda_cycle_b=self.lambda_cycle_b,
             lambda_identity=self.lambda_identity,
             pool_size=self.pool_size,
             d_loss_factor=self.d_loss_factor,
@@ -258,7 +270,7 @@ class CycleGAN(TwoPlayerModel):
             parts["identity_b"] = _l1(self.generator_ab(real_b, training=training), real_b)
         else:
             parts["identity_a"] = parts["identity_b"] = ops.zeros((), "float32")
-        cycle = self.lambda_cycle * (parts["cycle_a"] + parts["cycle_b"])
+        cycle = self.lambda_cycle * parts["cycle_a"] + self.lambda_cycle_b * parts["cycle_b"]
         identity = (
             self.lambda_cycle * self.lambda_identity * (parts["identity_a"] + parts["identity_b"])
         )

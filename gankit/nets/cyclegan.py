@@ -441,6 +441,7 @@ def report001_generator(
     filters=32,
     norm_affine=False,
     name="report001_generator",
+    num_residual_blocks=2,
 ):
     """Report 001's digit generator: 2 convolutions, 2 residual blocks, 2 deconvolutions.
 
@@ -475,6 +476,8 @@ def report001_generator(
         filters: `f`, the width of the first convolution.
         norm_affine: whether instance normalization learns a scale and offset.
         name: model name.
+        num_residual_blocks: residual blocks of the transformer (2 in the report's generator;
+            its Section 5.3 compares 2, 6 and 9).
 
     Returns:
         A `keras.Model` from images `(batch, h, w, c_in)` in [-1, 1] to
@@ -484,15 +487,16 @@ def report001_generator(
 
     ```python
     g_ab = report001_generator((28, 28, 1), output_channels=3)  # MNIST -> colored MNIST
+    g_9 = report001_generator((28, 28, 3), num_residual_blocks=9)  # Section 5.3's largest
     g_ba = report001_generator((28, 28, 3), output_channels=1)
     ```
     """
     h, w, c = _check_shape(image_shape, "report001_generator")
     output_channels = c if output_channels is None else int(output_channels)
-    if output_channels < 1 or int(filters) < 1:
+    if output_channels < 1 or int(filters) < 1 or int(num_residual_blocks) < 0:
         raise ValueError(
-            "report001_generator: output_channels and filters must be >= 1, got "
-            f"{output_channels}, {filters}."
+            "report001_generator: output_channels and filters must be >= 1 and "
+            f"num_residual_blocks >= 0, got {output_channels}, {filters}, {num_residual_blocks}."
         )
     if h % 4 or w % 4:
         raise ValueError(
@@ -512,7 +516,7 @@ def report001_generator(
         2 * f, 3, strides=2, padding="same", kernel_initializer=_init(), name="conv1"
     )(x)
     x = norm_relu(x, "conv1")
-    for i in range(2):
+    for i in range(int(num_residual_blocks)):
         x = _residual_block(x, 2 * f, norm_affine, f"res{i}")
     for i, width in enumerate((2 * f, f)):
         x = layers.Conv2DTranspose(
