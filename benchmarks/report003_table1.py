@@ -27,7 +27,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from results_page import RESULTS_DIR, markdown_table, write_page  # noqa: E402
+from results_page import RESULTS_DIR, markdown_table, mnist_splits, write_page  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "benchmarks", "out", "report003_table1")
@@ -254,15 +254,9 @@ def page_table(results):
 def main(argv=None):
     args = parse_args(argv)
     from gankit.cli import CLIError
-    from gankit.data import load_arrays
 
     os.makedirs(args.out, exist_ok=True)
-    real = load_arrays("mnist", "train")
-    test = load_arrays("mnist", "test")
-    if args.limit_real:
-        real = (real[0][:args.limit_real], real[1][:args.limit_real])
-    if args.limit_test:
-        test = (test[0][:args.limit_test], test[1][:args.limit_test])
+    real, test = mnist_splits(args.limit_real, args.limit_test)
     cache_path = os.path.join(args.out, "results.json")
     key = settings_key(args)
     results = []

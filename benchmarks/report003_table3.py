@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from results_page import RESULTS_DIR, markdown_table, write_page  # noqa: E402
+from results_page import RESULTS_DIR, markdown_table, mnist_splits, write_page  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "benchmarks", "out", "report003_table3")
@@ -214,7 +214,6 @@ def main(argv=None):
     args = parse_args(argv)
     from gankit import studies
     from gankit.cli import CLIError, load_model
-    from gankit.data import load_arrays
 
     try:
         model = load_model(args.checkpoint)
@@ -235,12 +234,7 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
     scores = generator_scores(model, checkpoint, args.evaluate_n, args.out)
-    real = load_arrays("mnist", "train")
-    test = load_arrays("mnist", "test")
-    if args.limit_real:
-        real = (real[0][:args.limit_real], real[1][:args.limit_real])
-    if args.limit_test:
-        test = (test[0][:args.limit_test], test[1][:args.limit_test])
+    real, test = mnist_splits(args.limit_real, args.limit_test)
     csv_path = os.path.join(args.out, csv_name(args))
     print(f"[report003_table3] results in {csv_path} (rerun the same command to resume)", flush=True)
     try:

@@ -41,6 +41,14 @@ def cpu_description():
     return f"{name}, {cores} cores" + (f" ({'/'.join(vector)})" if vector else "")
 
 
+def mnist_splits(limit_real=None, limit_test=None):
+    """MNIST's `(images, labels)` training and test splits, each cut to its limit (quick tests)."""
+    from gankit.data import load_arrays
+
+    real, test = load_arrays("mnist", "train"), load_arrays("mnist", "test")
+    return (real[0][:limit_real], real[1][:limit_real]), (test[0][:limit_test], test[1][:limit_test])
+
+
 def markdown_table(headers, rows, align=None):
     """A Markdown table; `align`: one of `"l"`/`"r"` per column (default: first left, rest right)."""
     align = align or ["l"] + ["r"] * (len(headers) - 1)

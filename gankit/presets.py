@@ -148,8 +148,9 @@ _PRESETS = [
     Preset(
         "fast-dcgan", "gankit's fast unconditional preset: the fast-cgan nets steered by "
         f"{FAST_DCGAN_CLUSTERS} k-means clusters of the training pixels instead of labels (a "
-        "self-conditioned GAN, Liu et al. 2020; no label is used), hinge loss, Adam 1e-3, "
-        "measured with benchmarks/tune_fast_presets.py", False, 64, "mnist",
+        "self-conditioned GAN, Liu et al. 2020; no label is used), hinge loss, Adam 1e-3; "
+        "Inception Score 9.15 +- 0.05 after its 6 epochs (6.3 min on a 2-core CPU; "
+        "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)", False, 64, "mnist",
         lambda shape, k, seed: models.SelfConditionedGAN(
             compact_cgan_generator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS, filters=32),
             projection_discriminator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS,
