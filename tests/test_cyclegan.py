@@ -385,3 +385,27 @@ def test_lambda_cycle_b_weighs_the_b_cycle_alone_and_is_saved(tmp_path):
     assert CycleGAN(*nets, lambda_cycle=7.0, lambda_identity=0.0).lambda_cycle_b == 7.0
     with pytest.raises(ValueError, match="lambda_cycle_b"):
         CycleGAN(*nets, lambda_identity=0.0, lambda_cycle_b=-1.0)
+
+
+def test_a_cyclegan_checkpoint_with_gankit_layers_resumes_in_a_fresh_process(tmp_path):
+    """`resume` (and `load_model`) need no `import gankit.nets` first: the models register the
+    custom layers (report 001's nets use ReflectionPadding2D)."""
+    import subprocess
+    import sys
+
+    from gankit import nets
+    from gankit.callbacks import GANCheckpoint
+
+    model = gankit.CycleGAN(nets.report001_generator((28, 28, 1), filters=4),
+                            nets.report001_generator((28, 28, 1), filters=4),
+                            nets.report001_discriminator((28, 28, 1), filters=4),
+                            nets.report001_discriminator((28, 28, 1), filters=4), seed=0)
+    model.compile()
+    images = np.zeros((2, 28, 28, 1), "float32")
+    model.fit(tf.data.Dataset.from_tensors((images, images)), epochs=1, verbose=0,
+              callbacks=[GANCheckpoint(tmp_path)])
+    code = ("from gankit.callbacks.checkpoint import resume; "
+            f"model, epoch = resume({str(tmp_path)!r}); print(type(model).__name__, epoch)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.stdout.split()[-2:] == ["CycleGAN", "1"], proc.stderr[-2000:]

@@ -30,6 +30,7 @@ gan.compile(loss="lsgan")
 ```
 """
 
+import gankit.nets.layers  # noqa: F401  (registers gankit's layers, so load_model finds them)
 from gankit.models.base import AdversarialModel, interpolate_latents
 from gankit.models.conditional_gan import ConditionalGAN
 from gankit.models.cyclegan import CYCLEGAN_LOSSES, CycleGAN
