@@ -92,7 +92,9 @@ def load_model(path):
     Example:
 
     ```python
-    cgan = gankit.cli.load_model("runs/cgan")
+    from gankit.cli import load_model
+
+    cgan = load_model("runs/cgan")
     ```
     """
     from pathlib import Path

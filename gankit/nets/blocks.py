@@ -121,3 +121,29 @@ def dense_to_image(x, image_shape, name="to_image"):
     """Dense layer with tanh reshaped to a float32 image in [-1, 1]."""
     x = layers.Dense(math.prod(image_shape), activation="tanh", name=f"{name}_dense")(x)
     return layers.Reshape(image_shape, name=name, dtype=OUTPUT_DTYPE)(x)
+
+
+def project_noise(x, base, filters):
+    """Dense projection of the (noise) input to a `base` map of `2 * filters` channels, BN, ReLU."""
+    x = layers.Dense(base[0] * base[1] * 2 * filters, use_bias=False, name="project")(x)
+    x = layers.BatchNormalization(name="project_bn")(x)
+    x = layers.ReLU(name="project_relu")(x)
+    return layers.Reshape((*base, 2 * filters), name="project_reshape")(x)
+
+
+def upsampling_head(x, filters, channels):
+    """Two 4x4 stride-2 transposed convolutions (`filters`, BN, ReLU; then `channels`) and tanh."""
+    x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False, name="up1")(x)
+    x = layers.BatchNormalization(name="up1_bn")(x)
+    x = layers.ReLU(name="up1_relu")(x)
+    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="up2")(x)
+    return layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
+
+
+def conv_features(images, filters, negative_slope):
+    """Conv 4x4/2 (`filters`), LeakyReLU, Conv 4x4/2 (`2 * filters`), LeakyReLU, flatten."""
+    x = layers.Conv2D(filters, 4, strides=2, padding="same", name="conv1")(images)
+    x = layers.LeakyReLU(negative_slope, name="conv1_lrelu")(x)
+    x = layers.Conv2D(2 * filters, 4, strides=2, padding="same", name="conv2")(x)
+    x = layers.LeakyReLU(negative_slope, name="conv2_lrelu")(x)
+    return layers.Flatten(name="features")(x)

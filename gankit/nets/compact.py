@@ -5,42 +5,24 @@ converged after CPU minutes. These nets are the trunk of `fast-cgan`'s pair
 (`gankit.nets.projection`) without the label: G projects the noise to a quarter-size map and
 upsamples it with two 4x4 stride-2 transposed convolutions; D is two 4x4 stride-2 convolutions
 and one logit, without BatchNorm (so D's score of an image never depends on the rest of the
-batch). The two builders below share `upsampling_head` and `conv_features` with the conditional
-pair, so both presets train the same trunk.
+batch). Both pairs are built from `gankit.nets.blocks`' `project_noise`, `upsampling_head` and
+`conv_features`, so both presets train the same trunk.
 """
 
 import keras
 from keras import layers
 
-from gankit.nets.blocks import OUTPUT_DTYPE, check_image_shape, check_positive, noise_input
+from gankit.nets.blocks import (
+    OUTPUT_DTYPE,
+    check_image_shape,
+    check_positive,
+    conv_features,
+    noise_input,
+    project_noise,
+    upsampling_head,
+)
 
 __all__ = ["compact_discriminator", "compact_generator"]
-
-
-def project_noise(x, base, filters):
-    """Dense projection of the (noise) input to a `base` map of `2 * filters` channels, BN, ReLU."""
-    x = layers.Dense(base[0] * base[1] * 2 * filters, use_bias=False, name="project")(x)
-    x = layers.BatchNormalization(name="project_bn")(x)
-    x = layers.ReLU(name="project_relu")(x)
-    return layers.Reshape((*base, 2 * filters), name="project_reshape")(x)
-
-
-def upsampling_head(x, filters, channels):
-    """Two 4x4 stride-2 transposed convolutions (`filters`, BN, ReLU; then `channels`) and tanh."""
-    x = layers.Conv2DTranspose(filters, 4, strides=2, padding="same", use_bias=False, name="up1")(x)
-    x = layers.BatchNormalization(name="up1_bn")(x)
-    x = layers.ReLU(name="up1_relu")(x)
-    x = layers.Conv2DTranspose(channels, 4, strides=2, padding="same", name="up2")(x)
-    return layers.Activation("tanh", name="tanh", dtype=OUTPUT_DTYPE)(x)
-
-
-def conv_features(images, filters, negative_slope):
-    """Conv 4x4/2 (`filters`), LeakyReLU, Conv 4x4/2 (`2 * filters`), LeakyReLU, flatten."""
-    x = layers.Conv2D(filters, 4, strides=2, padding="same", name="conv1")(images)
-    x = layers.LeakyReLU(negative_slope, name="conv1_lrelu")(x)
-    x = layers.Conv2D(2 * filters, 4, strides=2, padding="same", name="conv2")(x)
-    x = layers.LeakyReLU(negative_slope, name="conv2_lrelu")(x)
-    return layers.Flatten(name="features")(x)
 
 
 def compact_generator(latent_dim=64, image_shape=(28, 28, 1), filters=32, name="compact_generator"):

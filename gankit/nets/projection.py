@@ -17,9 +17,11 @@ from gankit.nets.blocks import (
     check_conditional,
     check_image_shape,
     check_positive,
+    conv_features,
     noise_input,
+    project_noise,
+    upsampling_head,
 )
-from gankit.nets.compact import conv_features, project_noise, upsampling_head
 
 __all__ = ["compact_cgan_generator", "projection_discriminator"]
 
