@@ -15,7 +15,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from gankit.models.base import AdversarialModel, label_count
+from gankit.models.base import AdversarialModel, interpolate_latents, label_count
 
 __all__ = ["SelfConditionedGAN", "kmeans"]
 
@@ -229,8 +229,6 @@ class SelfConditionedGAN(AdversarialModel):
 
     def interpolate(self, z0, z1, steps=10, method="linear", cluster=0, batch_size=256):
         """Images along a latent walk from `z0` to `z1` within one `cluster` (see `GAN`)."""
-        from gankit.models.base import interpolate_latents
-
         noise = interpolate_latents(z0, z1, steps, method)
         clusters = np.full((steps,), int(cluster))
         return self.generate(noise=noise, clusters=clusters, batch_size=batch_size)
