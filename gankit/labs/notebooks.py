@@ -1,0 +1,271 @@
+"""Building and running the lab notebooks from their jupytext sources.
+
+A lab's source is `labs/NN_name.py` in jupytext's percent format. From it, `build` writes:
+
+* `labs/NN_name.ipynb`: the solution notebook (no outputs), paired with the source through
+  jupytext's `formats` metadata, with nbgrader metadata on the exercise and test cells;
+* `labs/student/NN_name.ipynb`: the student version, where each solution region is replaced by
+  `# YOUR CODE HERE` and `raise NotImplementedError(...)`, and hidden tests are removed.
+
+`run` executes a solution notebook (full or quick mode) with nbclient and keeps the executed copy
+under `labs/executed/`, its first cell stating the minutes it took and on which CPU.
+
+The markup is nbgrader's, so a course can take the notebooks into its own grading system:
+
+* an exercise is a code cell holding `### BEGIN SOLUTION` ... `### END SOLUTION` (several regions
+  per cell are allowed);
+* an autograder test cell carries the tag `autograde` (`# %% tags=["autograde"]` in the
+  source); its `### BEGIN HIDDEN TESTS` ... `### END HIDDEN TESTS` lines are removed from the
+  student version.
+
+These functions need the `dev` extra (jupytext, nbformat, nbclient, ipykernel).
+"""
+
+import copy
+import datetime
+import glob
+import os
+import re
+import time
+
+from gankit.labs.mode import QUICK_ENV, cpu_description
+
+BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+TEST_TAG = "autograde"
+STUDENT_STUB = 'raise NotImplementedError("Exercise: replace this line with your code")'
+_SOURCE_NAME = re.compile(r"^\d\d_[a-z0-9_]+\.py$")
+
+
+def _need(module):
+    try:
+        return __import__(module)
+    except ImportError as err:
+        raise ImportError(f"building or running the labs needs {module}: pip install -e '.[dev]'") from err
+
+
+def lab_sources(labs_dir="labs"):
+    """The lab sources in `labs_dir`: files named `NN_name.py`, in order.
+
+    Raises:
+        FileNotFoundError: `labs_dir` holds no lab source.
+    """
+    candidates = glob.glob(os.path.join(labs_dir, "*.py"))
+    found = sorted(p for p in candidates if _SOURCE_NAME.match(os.path.basename(p)))
+    if not found:
+        raise FileNotFoundError(f"no lab sources (NN_name.py) in {os.path.abspath(labs_dir)}")
+    return found
+
+
+def is_exercise(cell):
+    """True for a code cell holding a `### BEGIN SOLUTION` region."""
+    return cell.cell_type == "code" and BEGIN_SOLUTION in cell.source
+
+
+def is_test(cell):
+    """True for an autograder test cell (tag `autograde`)."""
+    return cell.cell_type == "code" and TEST_TAG in cell.metadata.get("tags", [])
+
+
+def solution_notebook(source_path):
+    """Reads a lab source into its solution notebook, with nbgrader and jupytext metadata.
+
+    Args:
+        source_path: a `NN_name.py` jupytext percent file.
+
+    Returns:
+        An `nbformat` notebook (version 4, no outputs).
+
+    Raises:
+        ValueError: an exercise region is not closed, or a cell is both exercise and test.
+    """
+    jupytext = _need("jupytext")
+    nb = jupytext.read(source_path, fmt="py:percent")
+    stem = os.path.splitext(os.path.basename(source_path))[0]
+    exercise = test = 0
+    for index, cell in enumerate(nb.cells):
+        cell.metadata.pop("lines_to_next_cell", None)
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        if is_exercise(cell) and is_test(cell):
+            raise ValueError(f"{source_path}: cell {index} is both an exercise and an autograder test")
+        if is_exercise(cell):
+            _check_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION, source_path, index)
+            exercise += 1
+            cell.metadata["nbgrader"] = {"grade": False, "grade_id": f"{stem}_exercise_{exercise}",
+                                         "locked": False, "schema_version": 3, "solution": True,
+                                         "task": False}
+        elif is_test(cell):
+            _check_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, source_path, index)
+            test += 1
+            points = cell.metadata.pop("points", 1)
+            cell.metadata["nbgrader"] = {"grade": True, "grade_id": f"{stem}_test_{test}", "locked": True,
+                                         "points": points, "schema_version": 3, "solution": False,
+                                         "task": False}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": "python3"}
+    nb.metadata.setdefault("language_info", {"name": "python"})
+    nb.metadata["jupytext"] = {"formats": "ipynb,py:percent"}
+    return nb
+
+
+def _check_regions(source, begin, end, path, index):
+    depth = 0
+    for line in source.splitlines():
+        if line.strip() == begin:
+            if depth:
+                raise ValueError(f"{path}: cell {index}: {begin} inside another region")
+            depth = 1
+        elif line.strip() == end:
+            if not depth:
+                raise ValueError(f"{path}: cell {index}: {end} without {begin}")
+            depth = 0
+    if depth:
+        raise ValueError(f"{path}: cell {index}: {begin} is never closed by {end}")
+
+
+def _strip_regions(source, begin, end, replacement):
+    out, inside = [], False
+    for line in source.splitlines():
+        if line.strip() == begin:
+            inside = True
+            indent = line[: len(line) - len(line.lstrip())]
+            out += [indent + r for r in replacement]
+        elif line.strip() == end:
+            inside = False
+        elif not inside:
+            out.append(line)
+    return "\n".join(out)
+
+
+def student_notebook(solution):
+    """The student version of a solution notebook (a new notebook; the argument is unchanged).
+
+    Each `### BEGIN SOLUTION` ... `### END SOLUTION` region becomes `# YOUR CODE HERE` and a
+    `raise NotImplementedError(...)`, hidden test regions disappear, outputs are cleared.
+
+    Args:
+        solution: a notebook from `solution_notebook`.
+
+    Returns:
+        The student notebook.
+    """
+    nb = copy.deepcopy(solution)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.outputs, cell.execution_count = [], None
+        if is_exercise(cell):
+            cell.source = _strip_regions(cell.source, BEGIN_SOLUTION, END_SOLUTION,
+                                         ["# YOUR CODE HERE", STUDENT_STUB])
+        elif is_test(cell):
+            cell.source = _strip_regions(cell.source, BEGIN_HIDDEN, END_HIDDEN, [])
+    nb.metadata.pop("jupytext", None)
+    return nb
+
+
+def _targets(source_path):
+    folder, name = os.path.split(source_path)
+    stem = os.path.splitext(name)[0]
+    return (os.path.join(folder, stem + ".ipynb"), os.path.join(folder, "student", stem + ".ipynb"))
+
+
+def _same(path, nb):
+    nbformat = _need("nbformat")
+    if not os.path.exists(path):
+        return False
+    with open(path, encoding="utf-8") as f:
+        return f.read() == nbformat.writes(nb) + "\n"
+
+
+def build(labs_dir="labs", check=False):
+    """Writes (or checks) every lab's solution and student notebook from its source.
+
+    Args:
+        labs_dir: the folder of the `NN_name.py` sources.
+        check: write nothing; return the notebooks that are missing or differ from their source.
+
+    Returns:
+        The paths written (or, with `check=True`, the stale ones).
+    """
+    nbformat = _need("nbformat")
+    touched = []
+    for source in lab_sources(labs_dir):
+        solution = solution_notebook(source)
+        student = student_notebook(solution)
+        for path, nb in zip(_targets(source), (solution, student)):
+            nbformat.validate(nb)
+            if _same(path, nb):
+                continue
+            touched.append(path)
+            if not check:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "w", encoding="utf-8") as f:
+                    f.write(nbformat.writes(nb) + "\n")
+    return touched
+
+
+def execute(nb, quick, workdir, timeout=3600):
+    """Runs a notebook top to bottom in a fresh Python 3 kernel (in place) and returns the minutes.
+
+    Args:
+        nb: the notebook.
+        quick: run in quick mode (`GANKIT_LAB_QUICK=1` in the kernel's environment).
+        workdir: the kernel's working directory (where the lab writes its run folders).
+        timeout: seconds any one cell may take.
+
+    Returns:
+        Minutes of wall-clock time.
+
+    Raises:
+        nbclient.exceptions.CellExecutionError: a cell raised (the message shows the cell).
+    """
+    nbclient = _need("nbclient")
+    os.makedirs(workdir, exist_ok=True)
+    saved = os.environ.get(QUICK_ENV)
+    os.environ[QUICK_ENV] = "1" if quick else "0"
+    started = time.perf_counter()
+    try:
+        nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                resources={"metadata": {"path": workdir}}).execute()
+    finally:
+        if saved is None:
+            os.environ.pop(QUICK_ENV, None)
+        else:
+            os.environ[QUICK_ENV] = saved
+    return (time.perf_counter() - started) / 60.0
+
+
+def run(source_path, quick=False, out_dir=None, workdir=None, timeout=3600):
+    """Executes a lab's solution notebook and writes the executed copy with a timing header.
+
+    Args:
+        source_path: the lab's `NN_name.py` source.
+        quick: quick mode (CI) instead of full mode.
+        out_dir: where the executed copy goes (default: `executed/` beside the source).
+        workdir: the kernel's working directory (default: `runs/` beside the source).
+        timeout: seconds any one cell may take.
+
+    Returns:
+        The path of the executed notebook.
+    """
+    nbformat = _need("nbformat")
+    folder, name = os.path.split(os.path.abspath(source_path))
+    out_dir = out_dir or os.path.join(folder, "executed")
+    workdir = workdir or os.path.join(folder, "runs")
+    nb = solution_notebook(source_path)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    minutes = execute(nb, quick, workdir, timeout=timeout)
+    mode = "quick mode (CI smoke run)" if quick else "full mode"
+    header = nbformat.v4.new_markdown_cell(
+        f"> **Executed copy, {mode}**: this notebook ran top to bottom in **{minutes:.1f} min** on "
+        f"{cpu_description()} (load average {load:.1f} at the start), "
+        f"{datetime.date.today().isoformat()}. It is generated from `{name}` by "
+        f"`make labs-run`; edit the source, not this copy.")
+    header.metadata["tags"] = ["executed-header"]
+    nb.cells.insert(0, header)
+    os.makedirs(out_dir, exist_ok=True)
+    path = os.path.join(out_dir, os.path.splitext(name)[0] + ".ipynb")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(nbformat.writes(nb) + "\n")
+    return path
