@@ -33,7 +33,7 @@ test: $(STAMP)
 	GANKIT_OFFLINE=1 $(PY) -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check gankit tests benchmarks
+	$(VENV)/bin/ruff check gankit tests benchmarks labs
 
 # The lab notebooks: labs/NN_name.ipynb and labs/student/NN_name.ipynb from the sources labs/NN_name.py.
 labs: $(STAMP)
