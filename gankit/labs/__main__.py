@@ -18,6 +18,10 @@ def main(argv=None):
     p.add_argument("--quick", action="store_true", help="quick mode (a few steps, for CI)")
     p.add_argument("--out-dir", default=None, help="default: executed/ beside each source")
     p.add_argument("--timeout", type=int, default=3600, help="seconds per cell (default 3600)")
+    p = sub.add_parser("refresh", help="copy the prose of sources into their executed copies "
+                       "(when no code cell changed since the run)")
+    p.add_argument("sources", nargs="+", help="lab sources (NN_name.py)")
+    p.add_argument("--out-dir", default=None, help="default: executed/ beside each source")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -28,6 +32,9 @@ def main(argv=None):
             for path in stale:
                 print("stale (run `make labs`):", path)
             return 1 if stale else 0
+        elif args.command == "refresh":
+            for source in args.sources:
+                print("refreshed", notebooks.refresh(source, out_dir=args.out_dir))
         else:
             for source in args.sources:
                 print("ran", notebooks.run(source, quick=args.quick, out_dir=args.out_dir,

@@ -251,7 +251,6 @@ def run(source_path, quick=False, out_dir=None, workdir=None, timeout=3600):
     """
     nbformat = _need("nbformat")
     folder, name = os.path.split(os.path.abspath(source_path))
-    out_dir = out_dir or os.path.join(folder, "executed")
     workdir = workdir or os.path.join(folder, "runs")
     nb = solution_notebook(source_path)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
@@ -264,8 +263,54 @@ def run(source_path, quick=False, out_dir=None, workdir=None, timeout=3600):
         f"`make labs-run`; edit the source, not this copy.")
     header.metadata["tags"] = ["executed-header"]
     nb.cells.insert(0, header)
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, os.path.splitext(name)[0] + ".ipynb")
+    path = executed_copy(source_path, out_dir)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
         f.write(nbformat.writes(nb) + "\n")
+    return path
+
+
+def _code_sources(nb):
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def executed_copy(source_path, out_dir=None):
+    """The path of a lab's executed copy (`executed/NN_name.ipynb` beside the source by default)."""
+    folder, name = os.path.split(os.path.abspath(source_path))
+    return os.path.join(out_dir or os.path.join(folder, "executed"), os.path.splitext(name)[0] + ".ipynb")
+
+
+def refresh(source_path, out_dir=None):
+    """Brings an executed copy's prose up to date with its source, when no code cell changed.
+
+    Prose written after the full run (the measured numbers) then needs no second full run: the
+    markdown cells are taken from the source, the code cells and their outputs are kept.
+
+    Args:
+        source_path: the lab's `NN_name.py` source.
+        out_dir: the folder of the executed copy (default: `executed/` beside the source).
+
+    Returns:
+        The path of the executed copy.
+
+    Raises:
+        FileNotFoundError: there is no executed copy yet (run the lab).
+        ValueError: a code cell changed since the run, or cells were added or removed: run the
+            lab again.
+    """
+    nbformat = _need("nbformat")
+    path = executed_copy(source_path, out_dir)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"no executed copy at {path}: run `python -m gankit.labs run {source_path}`")
+    executed = nbformat.read(path, as_version=4)
+    solution = solution_notebook(source_path)
+    body = [c for c in executed.cells if "executed-header" not in c.metadata.get("tags", [])]
+    if [c.cell_type for c in body] != [c.cell_type for c in solution.cells] or \
+            _code_sources(executed) != _code_sources(solution):
+        raise ValueError(f"the code of {source_path} changed since {path} was executed: run the lab again")
+    for old, new in zip(body, solution.cells):
+        if new.cell_type == "markdown":
+            old.source = new.source
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(nbformat.writes(executed) + "\n")
     return path
