@@ -21,6 +21,7 @@ The markup is nbgrader's, so a course can take the notebooks into its own gradin
 These functions need the `dev` extra (jupytext, nbformat, nbclient, ipykernel).
 """
 
+import contextlib
 import copy
 import datetime
 import glob
@@ -85,6 +86,7 @@ def solution_notebook(source_path):
     exercise = test = 0
     for index, cell in enumerate(nb.cells):
         cell.metadata.pop("lines_to_next_cell", None)
+        cell.id = f"cell-{index:03d}"   # stable ids: a rebuild from an unchanged source is identical
         if cell.cell_type != "code":
             continue
         cell.outputs, cell.execution_count = [], None
@@ -205,6 +207,38 @@ def build(labs_dir="labs", check=False):
     return touched
 
 
+@contextlib.contextmanager
+def _environment(quick):
+    """The kernel's environment: the lab mode, and TensorFlow's log level as a student has it.
+
+    `TF_CPP_MIN_LOG_LEVEL` is removed (the Makefile and the tests set it), so what the executed
+    notebook shows is what a student sees: start-up noise is filtered by `gankit.labs.start`, not
+    hidden by the environment.
+    """
+    changes = {QUICK_ENV: "1" if quick else "0", "TF_CPP_MIN_LOG_LEVEL": None}
+    saved = {key: os.environ.get(key) for key in changes}
+    try:
+        for key, value in changes.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _client(nb, workdir, timeout):
+    nbclient = _need("nbclient")
+    os.makedirs(workdir, exist_ok=True)
+    return nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                                   resources={"metadata": {"path": workdir}})
+
+
 def execute(nb, quick, workdir, timeout=3600):
     """Runs a notebook top to bottom in a fresh Python 3 kernel (in place) and returns the minutes.
 
@@ -220,20 +254,68 @@ def execute(nb, quick, workdir, timeout=3600):
     Raises:
         nbclient.exceptions.CellExecutionError: a cell raised (the message shows the cell).
     """
-    nbclient = _need("nbclient")
-    os.makedirs(workdir, exist_ok=True)
-    saved = os.environ.get(QUICK_ENV)
-    os.environ[QUICK_ENV] = "1" if quick else "0"
     started = time.perf_counter()
-    try:
-        nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                resources={"metadata": {"path": workdir}}).execute()
-    finally:
-        if saved is None:
-            os.environ.pop(QUICK_ENV, None)
-        else:
-            os.environ[QUICK_ENV] = saved
+    with _environment(quick):
+        _client(nb, workdir, timeout).execute()
     return (time.perf_counter() - started) / 60.0
+
+
+def verify(source_path, workdir, quick=True, timeout=600):
+    """Runs a lab as a student would meet it: every exercise stub raises, every solution passes.
+
+    One kernel walks the notebook cell by cell. At each exercise it first runs the student's
+    version (the stub) and checks that it raises `NotImplementedError`, either in the cell itself
+    or in the autograder test cell that follows it; then it runs the solution and goes on, so the
+    tests after it must pass and the rest of the lab runs on the solution.
+
+    Args:
+        source_path: the lab's `NN_name.py` source.
+        workdir: the kernel's working directory.
+        quick: quick mode (the default: this is what the test suite runs).
+        timeout: seconds any one cell may take.
+
+    Returns:
+        `(solution, exercises)`: the executed solution notebook (outputs filled) and, per
+        exercise, `(grade_id, where)` with `where` `"exercise"` or `"test"`: the cell whose
+        student version raised `NotImplementedError`.
+
+    Raises:
+        AssertionError: an exercise stub does not raise `NotImplementedError`.
+        nbclient.exceptions.CellExecutionError: a solution or test cell raised.
+    """
+    nbclient = _need("nbclient")
+    solution = solution_notebook(source_path)
+    student = student_notebook(solution)
+    client = _client(solution, workdir, timeout)
+    exercises = []
+
+    def raises_not_implemented(cell, index):
+        try:
+            client.execute_cell(copy.deepcopy(cell), index)
+        except nbclient.exceptions.CellExecutionError as err:
+            if err.ename == "NotImplementedError":
+                return True
+            raise
+        return False
+
+    with _environment(quick), client.setup_kernel():
+        for index, cell in enumerate(solution.cells):
+            if cell.cell_type != "code":
+                continue
+            if is_exercise(cell):
+                grade_id = cell.metadata["nbgrader"]["grade_id"]
+                if raises_not_implemented(student.cells[index], index):
+                    exercises.append((grade_id, "exercise"))
+                else:
+                    test = next((j for j in range(index + 1, len(solution.cells))
+                                 if is_test(solution.cells[j]) or is_exercise(solution.cells[j])), None)
+                    if test is None or not is_test(solution.cells[test]) or \
+                            not raises_not_implemented(student.cells[test], test):
+                        raise AssertionError(f"{source_path}: the student version of {grade_id} runs "
+                                             "without raising NotImplementedError, in its cell or its test")
+                    exercises.append((grade_id, "test"))
+            client.execute_cell(cell, index)
+    return solution, exercises
 
 
 def run(source_path, quick=False, out_dir=None, workdir=None, timeout=3600):

@@ -10,6 +10,7 @@ the lines matching `NOISE` (and the continuation lines of a dropped message) and
 other line unchanged.
 """
 
+import atexit
 import os
 import re
 import sys
@@ -126,4 +127,16 @@ def quiet_startup():
     except (OSError, ValueError, AttributeError):
         return None
     _installed = _LineFilter(read_fd, original)
+    atexit.register(_restore, original)
     return _installed
+
+
+def _restore(original):
+    """At exit: puts the real descriptor 2 back and lets the filter forward its last lines."""
+    try:
+        sys.stderr.flush()
+        os.dup2(original, 2)   # closes the pipe's last write end: the filter reads to its end
+    except (OSError, ValueError):
+        return
+    if _installed is not None:
+        _installed.thread.join(timeout=2.0)
