@@ -43,6 +43,7 @@ _EXPORTS = {
     "grading": "gankit.grading",
     "presets": "gankit.presets",
     "training": "gankit.training",
+    "labs": "gankit.labs",
     # models
     "GAN": "gankit.models",
     "ConditionalGAN": "gankit.models",

@@ -17,9 +17,23 @@ epochs = lab.pick(full=20, quick=1)
 ```
 """
 
+from gankit.labs import notebooks
 from gankit.labs.mode import QUICK_ENV, Lab, cpu_description, quick_mode, start
 from gankit.labs.quiet import NOISE, is_noise, quiet_startup
 from gankit.labs.report import MarkResult, SelfCheck, self_check, show_table
 
-__all__ = ["NOISE", "QUICK_ENV", "Lab", "MarkResult", "SelfCheck", "cpu_description", "is_noise",
-           "quick_mode", "quiet_startup", "self_check", "show_table", "start"]
+__all__ = [
+    "Lab",
+    "MarkResult",
+    "NOISE",
+    "QUICK_ENV",
+    "SelfCheck",
+    "cpu_description",
+    "is_noise",
+    "notebooks",
+    "quick_mode",
+    "quiet_startup",
+    "self_check",
+    "show_table",
+    "start",
+]
