@@ -85,6 +85,7 @@ class Lab:
         self.seed = int(seed)
         self.quick = quick_mode() if quick is None else bool(quick)
         self.started = time.perf_counter()
+        self.total_minutes = None
 
     @property
     def mode(self):
@@ -108,10 +109,10 @@ class Lab:
         return (time.perf_counter() - self.started) / 60.0
 
     def finish(self):
-        """Prints the time the whole lab took, and returns it in minutes."""
-        minutes = self.minutes()
-        print(f"{self.title}: {self.mode} mode, {minutes:.1f} min on {cpu_description()}")
-        return minutes
+        """Prints the time the whole lab took (kept in `total_minutes`); returns nothing, so a
+        notebook's last cell shows only the printed line."""
+        self.total_minutes = self.minutes()
+        print(f"{self.title}: {self.mode} mode, {self.total_minutes:.1f} min on {cpu_description()}")
 
     def __repr__(self):
         return f"Lab({self.title!r}, seed={self.seed}, mode={self.mode!r})"
