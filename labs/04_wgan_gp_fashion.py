@@ -31,9 +31,9 @@
 # * score the result with the Fashion-MNIST LeNet (Inception Score, conditional accuracy) and compare it
 #   with report 002 and with gankit's `wgan-gp` preset.
 #
-# **Time**: full mode about 6 minutes on a 2-core laptop CPU; quick mode (`GANKIT_LAB_QUICK=1`, for CI)
-# under a minute, with meaningless numbers. **Follows** report 002 (IITB lab 08, "CWGAN": a conditional
-# WGAN with gradient penalty on Fashion-MNIST, section 1).
+# **Time**: full mode about 5½ minutes on a 2-core laptop CPU (5.4 min measured, 15 epochs); quick mode
+# (`GANKIT_LAB_QUICK=1`, for CI) under a minute, with meaningless numbers. **Follows** report 002 (IITB
+# lab 08, "CWGAN": a conditional WGAN with gradient penalty on Fashion-MNIST, section 1).
 
 # %% [markdown]
 # ## Setup
@@ -354,11 +354,15 @@ print(f"{int(wgan.g_optimizer.iterations)} generator steps, {int(wgan.d_optimize
 # ### Reading the curves
 #
 # Left: the Wasserstein estimate, per generator step (grey) and per epoch on the training batches and on
-# test images. It jumps up at the very start (the critic quickly learns to tell noise from clothes), then
-# falls while the generator catches up. Right: what the LeNet says about 1,000 samples after each
-# epoch. The two panels should move together: a lower estimate, better images. If the estimate climbs
-# back up for several epochs, or the penalty `gp` grows large, training is going wrong (a learning rate
-# too high, batch norm in the critic, a penalty on the wrong tensor).
+# test images. It is highest in the first steps (about 25 in our run: the critic tells blurry noise from
+# clothes at once), falls fast while the generator learns shapes (training estimate 11.6 after epoch 1,
+# 4.2 after epoch 3), then keeps falling slowly (1.9 after epoch 15). Right: what the LeNet says about
+# 1,000 samples after each epoch: conditional accuracy 14 % → 63 % → 83 % and Inception Score 4.0 → 5.6
+# → 6.6 at epochs 1, 3 and 15. The two panels move together: a lower estimate, better images. The
+# test-image estimate is noisier (1,000 images, one batch of fresh samples) but follows the same trend.
+# If the estimate climbs back up for several epochs, or the penalty `gp` grows large, training is going
+# wrong (a learning rate too high, batch norm in the critic, a penalty on the wrong tensor); here `gp`
+# fell from 0.22 to 0.02.
 
 # %%
 epochs = [r["epoch"] for r in watch.epochs]
@@ -469,6 +473,15 @@ print(f"your recipe after {same_epoch['epoch']} epochs ({N_EPOCH_EVAL:,} samples
 # and the settings; the numbers are gankit's LeNet measurements. The preset row is the run of section 6;
 # `docs/samples/summary.json` also has a 1.5-minute sample run of the preset (IS 3.31, conditional
 # accuracy 12.2 % on 2,000 samples).
+#
+# **What we measured** (the executed copy, full mode, 5.4 min on a 2-core AMD EPYC): after 15 epochs
+# (1,395 generator and 6,975 critic steps, 4.6 min of training) your generator scores an **Inception
+# Score of 6.63 ± 0.10** and a **conditional accuracy of 81.8 %** on 10,000 samples, against 7.71 and
+# 88.4 % for the real test set under the same LeNet: most garments are recognisably of the class asked
+# for, and the last grid passes `check_grid` with Fashion-MNIST's marks. The preset's recipe (Adam 1e-4,
+# β1 = 0) after 2 epochs: IS 3.37 and 10.4 % (chance), where this lab's recipe had 4.71 and 43.2 % at
+# the same epoch. The grids agree with report 002's Figure 2 in kind: every row one garment class, MLP
+# images a little blurry and noisy.
 
 # %%
 rows = [
