@@ -296,13 +296,13 @@ def train(model, steps, chunk, callbacks=()):
 
 def show_samples(models, n=10, seed=1):
     """One row of generated digits per model (the same noise for all)."""
-    fig, axes = plt.subplots(len(models), n, figsize=(n * 0.6, len(models) * 0.75), dpi=80, squeeze=False)
+    fig, axes = plt.subplots(len(models), n, figsize=(n * 0.6, len(models) * 0.8), dpi=80, squeeze=False)
     for row, (name, model) in enumerate(models.items()):
         for col, image in enumerate(model.generate(n, seed=seed)):
             axes[row, col].imshow(image[..., 0], cmap="gray", vmin=-1, vmax=1)
             axes[row, col].axis("off")
         axes[row, 0].set_title(name, fontsize=8, loc="left")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.02, right=0.98, bottom=0.02, top=0.85, wspace=0.05, hspace=0.45)
     plt.show()
 
 # %% [markdown]
@@ -415,21 +415,19 @@ print(f"{MAIN_STEPS} steps in {seconds / 60:.1f} min; alarms raised: {len(main_a
 
 # %%
 steps = MAIN_CHUNK * np.arange(1, len(history["real_score"]) + 1)
-fig, axes = plt.subplots(1, 2, figsize=(8, 3), dpi=80)
+fig, axes = plt.subplots(1, 3, figsize=(9, 2.8), dpi=80)
 axes[0].plot(steps, history["real_score"], label="D(x), real")
 axes[0].plot(steps, history["fake_score"], label="D(G(z)), fake")
 axes[0].set_ylabel("D's mean probability")
-axes[0].legend(fontsize=8)
 axes[1].plot(steps, history["d_loss"], label="d_loss")
 axes[1].plot(steps, history["g_loss"], label="g_loss")
-axes[1].legend(fontsize=8)
-if "classes_covered" in history:
-    twin = axes[1].twinx()
-    twin.plot(steps, history["classes_covered"], "k:", label="classes covered")
-    twin.set_ylim(0, 10.5)
-    twin.set_ylabel("classes covered", fontsize=8)
+axes[2].plot(steps, history.get("classes_covered", np.full(len(steps), np.nan)), "k.-")
+axes[2].set_ylim(0, 10.5)
+axes[2].set_ylabel("classes covered (of 10)")
 for ax in axes:
     ax.set_xlabel("step")
+for ax in axes[:2]:
+    ax.legend(fontsize=8)
 fig.tight_layout()
 plt.show()
 
@@ -495,16 +493,27 @@ table = gankit.labs.show_table(
 # %% [markdown]
 # ## Self-check
 #
-# Marks for the full run: an Inception Score of at least 3.0 and at least 8 classes covered, and the grid
-# must pass `gankit.check_grid` as an unconditional MNIST grid. A fully connected GAN after two epochs is
-# a modest generator; lab 2's convolutional nets do much better. In quick mode the model trained a few
-# steps, so the misses are expected.
+# Marks for the full run: an Inception Score of at least 3.0 and at least 8 classes covered by the
+# `N_EVAL` samples, and the grid must pass `gankit.check_grid` as an unconditional MNIST grid. The grader's
+# default marks are calibrated on real digits (a real 10x10 grid scores IS 8.9 to 9.7 on its 100 cells); a
+# fully connected GAN after two epochs is a modest generator, so this lab grades its grid with lower marks
+# for three checks: LeNet confidence 0.7 instead of 0.8, grid IS 3.0 instead of 5.0, 5 classes with 3 cells
+# each instead of 8. Noise, blank, collapsed or repeated grids still fail. In quick mode the model trained
+# a few steps, so the misses are expected.
 
 # %%
+LAB1_GRID_MARKS = {"min_confidence": 0.7, "min_inception_score": 3.0, "min_classes": 5}
 check = gankit.labs.self_check(
     lab, {"Inception Score": is_mean, "classes covered": coverage["covered"]},
     {"Inception Score": 3.0, "classes covered": 8},
-    grid="lab01/mlp_gan_grid.png", expect={"dataset": "mnist", "rows": 10, "cols": 10, "conditional": False})
+    grid="lab01/mlp_gan_grid.png",
+    expect={"dataset": "mnist", "rows": 10, "cols": 10, "conditional": False, "thresholds": LAB1_GRID_MARKS})
+
+# %% [markdown]
+# **If a mark is missed**: check that the main run used the non-saturating loss and learning rates of 2e-4
+# (section 6), that no alarm fired, and that the exercises' tests passed. A fully connected GAN improves
+# slowly: doubling `MAIN_STEPS` gains little (an IS near 4 after two to three epochs); the bigger step is
+# lab 2's convolutional networks.
 
 # %%
 minutes = lab.finish()
