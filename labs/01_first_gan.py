@@ -374,13 +374,13 @@ print("classes covered by 200 fixed-noise samples:", bad_history.get("classes_co
 
 # %% [markdown]
 # This is the **over-confident discriminator** of report 003: from the second epoch of 25 steps on,
-# $D(x) = 1.000$, $D(G(z)) = 0.000$, D's loss near 0 and G's loss about 50 (in our full run; the saturation alarm
-# fired at epoch 2, the collapse alarm at epoch 4, the first epoch after its 100-step warm-up, with all 200
-# fixed-noise samples read as an 8). At such a step size the first few updates throw both networks far from
-# anything sensible, D finds an easy way to separate the two sets, and G has nothing useful to follow. The
-# samples show the other symptom, **collapse**: every noise vector gives the same picture. `class_coverage`
-# measures it with the shipped LeNet, which is also what the alarm uses: the share of samples it puts in each
-# digit.
+# $D(x) = 1.000$, $D(G(z)) = 0.000$, D's loss near 0 and G's loss about 50 (in our full run; the saturation
+# alarm fired at epoch 2, the collapse alarm at epoch 4, the first epoch after its 100-step warm-up, with
+# all 200 fixed-noise samples read as an 8). At such a step size the first few updates throw both networks
+# far from anything sensible, D finds an easy way to separate the two sets, and G has nothing useful to
+# follow. The samples show the other symptom, **collapse**: every noise vector gives the same picture.
+# `class_coverage` measures it with the shipped LeNet, which is also what the alarm uses: the share of samples
+# it puts in each digit.
 
 # %%
 healthy_like = compare["bce"][0]
@@ -440,9 +440,9 @@ plt.show()
 # A healthy run looks like this: $D(x)$ and $D(G(z))$ stay apart but neither runs to 1 or 0 (in our full run
 # they settled near 0.70 and 0.33); `d_loss` stays well above 0 (a D that wins outright has loss 0, ours
 # stayed near 0.9); `g_loss` wanders instead of exploding; the number of classes covered climbs from 1 (the
-# blobs of the first 400 steps) to 10 by step 1000 (with a dip to 8 on the way). The 1900 steps took 2.0 minutes. Keep in mind that GAN
-# losses do not fall like a classifier's: each network's loss measures it against an opponent that keeps
-# improving.
+# blobs of the first 400 steps) to 10 by step 1000 (with a dip to 8 on the way). The 1900 steps took 2.0
+# minutes. Keep in mind that GAN losses do not fall like a classifier's: each network's loss measures it
+# against an opponent that keeps improving.
 
 # %%
 last_grid = f"lab01/samples/epoch_{MAIN_STEPS // MAIN_CHUNK:04d}.png"
