@@ -10,8 +10,9 @@
 # label? At the end, the same code at 256 px is the horse ↔ zebra project of **report 000**, for
 # those of you with a GPU and the data.
 #
-# **Time:** full mode about 8 min on a 2-core laptop CPU (see the executed copy's first cell);
-# quick mode (`GANKIT_LAB_QUICK=1`, for CI) well under a minute, with meaningless numbers.
+# **Time:** full mode about 7 min on a 2-core laptop CPU (the executed copy: 6.7 min, 6.3 of them
+# training, while other jobs shared the CPU); quick mode (`GANKIT_LAB_QUICK=1`, for CI) under a
+# minute, with meaningless numbers.
 #
 # **Exercises:** (1) the cycle-consistency loss and (2) the identity loss, written in
 # `keras.ops` and checked against gankit's `CycleGAN`; you then use both to measure how well
@@ -38,8 +39,8 @@ from keras import ops
 import gankit
 from gankit import callbacks, data, nets
 
-IMAGES = lab.pick(full=2500, quick=64)     # training images per domain
-EPOCHS = lab.pick(full=4, quick=1)         # passes over them
+IMAGES = lab.pick(full=3500, quick=64)     # training images per domain
+EPOCHS = lab.pick(full=6, quick=1)         # passes over them
 STEPS = lab.pick(full=None, quick=4)       # batches per epoch (None: the whole epoch)
 BATCH = 4                                  # the cyclegan-digits preset's batch size
 N_TEST = lab.pick(full=1000, quick=500)    # held-out digits scored per direction
@@ -179,6 +180,26 @@ for name, layer in (("instance norm", instance_norm), ("BatchNorm (training)", b
 # The discriminators are trained with the LSGAN loss on real images and on generated images
 # taken from an *image pool* (section 4).
 #
+# Your functions will be checked against gankit's own `CycleGAN` on 8 fixed images per
+# domain: `model.evaluate(a_images, b_images)` computes every loss term without training,
+# so the model is built and compiled here already. Read its arguments now; section 5
+# explains them.
+
+# %%
+model = gankit.CycleGAN(g_ab, g_ba, d_a, d_b,
+                        lambda_cycle=10.0,      # the paper's, report 001's and the lecture's
+                        lambda_cycle_b=1.0,     # the B -> A -> B cycle weighted 1 (section 5)
+                        lambda_identity=0.5,    # relative to lambda_cycle, as in the paper
+                        pool_size=50,           # the image pool of section 4
+                        seed=0)
+model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+              g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+              loss="lsgan", jit_compile=False)
+fixed_a, fixed_b = test_a[:8], test_b[:8]
+reference = model.evaluate(fixed_a, fixed_b, batch_size=8, verbose=0, return_dict=True)
+print({k: round(float(v), 4) for k, v in reference.items() if k.startswith(("cycle", "identity"))})
+
+# %% [markdown]
 # ### Exercise 1: the cycle-consistency loss
 #
 # Complete `cycle_losses(g_ab, g_ba, real_a, real_b)`. It returns the pair
@@ -197,25 +218,6 @@ def cycle_losses(g_ab, g_ba, real_a, real_b):
     ### END SOLUTION
     return cycle_a, cycle_b
 
-
-# %% [markdown]
-# The test compares your function with gankit's own `CycleGAN` on 8 fixed images per domain.
-# `model.evaluate(a_images, b_images)` computes all the loss terms without training, so the
-# model is built and compiled here already. Read its arguments now; section 5 explains them.
-
-# %%
-model = gankit.CycleGAN(g_ab, g_ba, d_a, d_b,
-                        lambda_cycle=10.0,      # the paper's, report 001's and the lecture's
-                        lambda_cycle_b=1.0,     # the B -> A -> B cycle weighted 1 (section 5)
-                        lambda_identity=0.5,    # relative to lambda_cycle, as in the paper
-                        pool_size=50,           # the image pool of section 4
-                        seed=0)
-model.compile(d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-              g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-              loss="lsgan", jit_compile=False)
-fixed_a, fixed_b = test_a[:8], test_b[:8]
-reference = model.evaluate(fixed_a, fixed_b, batch_size=8, verbose=0, return_dict=True)
-print({k: round(float(v), 4) for k, v in reference.items() if k.startswith(("cycle", "identity"))})
 
 # %% tags=["autograde"]
 mine = [float(v) for v in cycle_losses(g_ab, g_ba, fixed_a, fixed_b)]
@@ -358,13 +360,13 @@ print(f"same recipe as the preset: {model.count_params():,} parameters in all; p
 
 # %% [markdown]
 # The preset trains 8 epochs on 5,000 images per domain (24 minutes on a shared CPU); this lab
-# trains `EPOCHS` epochs on `IMAGES` images, about a quarter of those updates.
+# trains `EPOCHS` epochs on `IMAGES` images, about half of those updates.
 #
 # Three callbacks do the bookkeeping:
 #
 # * `callbacks.LinearDecay(hold_epochs, decay_epochs)`: the CycleGAN schedule. The learning rate
 #   stays at 2e-4 for the first half, then falls linearly towards zero (the paper: 100 + 100
-#   epochs; here 2 + 2). Small steps at the end let the generators settle instead of chasing the
+#   epochs; here 3 + 3). Small steps at the end let the generators settle instead of chasing the
 #   discriminators.
 # * `callbacks.TranslationPanel(folder, images_a, images_b)`: after each epoch, a PNG of fixed
 #   test digits: original, translated, reconstructed (there and back) and identity rows.
@@ -419,6 +421,13 @@ print(f"learning rate per epoch: {[f'{lr:.1e}' for lr in history.history['learni
 #   MNIST → colored) stays higher: an MNIST digit cannot carry the photo background back.
 # * the adversarial losses of the generators are noisy and do not fall much: that is normal in a
 #   two-player game (report 001's Discussion: watch the curves' behaviour, not their value).
+#
+# In the executed copy, `D_A` (MNIST) stayed at 0.214–0.220 (epoch means), inside report 001's
+# band, while `D_B` (colored) fell slowly from 0.207 to 0.146 and `G_AB`'s adversarial loss rose
+# from 0.19 to 0.23: the colored discriminator slowly gets ahead. Report 001 saw the same
+# asymmetry (its Section 5.4: discriminator B "not as stable" as A, the colored domain being the
+# more complex one). `cycle_a` fell to 0.036 within the first epoch's end, `cycle_b` only from
+# 0.43 to 0.33.
 
 # %%
 def moving_average(values, window=100):
@@ -450,6 +459,13 @@ print("epoch means of the D losses: " + ", ".join(f"{k} {lo:.3f}-{hi:.3f}" for k
 # work), identity images close to the originals (the identity loss at work). Report 001 saw
 # "corrupted" translations now and then (its Fig. 9); you may too, often on colored digits whose
 # background is as bright as the digit.
+#
+# In the executed copy's panel after epoch 6: MNIST → colored draws each digit in inverted photo
+# colours over a photo crop, and the MNIST rows come back almost exactly. Colored → MNIST gives
+# clean white-on-black digits, but the first one (a 7 over a striped background) comes out
+# 9-like. The *recovered* colored images have the right digit on an invented background: an MNIST
+# digit has no room to carry the photo, and `lambda_cycle_b=1` lets that round trip be
+# approximate instead of hiding the photo in the MNIST image.
 
 # %%
 shown = sorted({1, EPOCHS})
@@ -463,7 +479,9 @@ plt.show()
 
 # %% [markdown]
 # Your exercise functions measure the same thing on `N_RECON` held-out digits, before and
-# after training (mean absolute error in [-1, 1] pixel units, so 0.1 is a 5 % grey-level error):
+# after training (mean absolute error in [-1, 1] pixel units, so 0.1 is a 5 % grey-level error).
+# In the executed copy `cycle_a` fell from 0.98 to 0.038 and `identity_a` from 0.97 to 0.030;
+# `cycle_b` only from 0.64 to 0.33 (the invented backgrounds) and `identity_b` to 0.12:
 
 # %%
 after = reconstruction_errors(model, test_a[:N_RECON], test_b[:N_RECON])
@@ -499,7 +517,9 @@ plt.show()
 # Colored → MNIST is the harder direction: the generator must throw the photo away and find the
 # digit in it, and where the photo has strong edges it sometimes draws them as strokes. The
 # per-class bars show which digits suffer; the confusion matrix (`to_mnist["confusion"]`, rows:
-# true digit, columns: what the LeNet saw) tells you what they become.
+# true digit, columns: what the LeNet saw) tells you what they become. In the executed copy
+# 94.9 % of the labels were kept MNIST → colored (every digit at 90 % or more) and 76.3 %
+# colored → MNIST, where 0 was the weakest digit (58 %) and 3 the best (93 %).
 
 # %% [markdown]
 # ## 8. For GPU owners: horses ↔ zebras at 256 px (report 000)
@@ -563,6 +583,13 @@ if horses is not None:
 # `docs/results/report001_comparison/`), scored the same way on 1,000 held-out digits per
 # direction. Report 001 trained on 100 and then 500 images per domain ("obvious improvements"
 # from more images, its Section 5.5).
+#
+# **What we measured** (the executed copy, 6 epochs × 3,500 images, 6.3 min of training on a
+# shared 2-core CPU): **94.9 %** of the labels kept MNIST → colored and **76.3 %** colored →
+# MNIST, with D_A's epoch means at 0.214–0.220. That is above gankit's short-budget run (87.9 % /
+# 66.0 % after 1,000 updates) and, MNIST → colored, above the 24-minute preset run (92.6 %), whose
+# 10,000 updates still keep more of the colored → MNIST labels (83.3 %). Report 001's patch D_A
+# stayed at 0.215–0.265: the same regime.
 
 # %%
 gankit.labs.show_table(
@@ -579,10 +606,12 @@ gankit.labs.show_table(
 # ## Self-check
 #
 # The marks: the label of at least 85 % of MNIST digits kept when translated to colored, and of
-# at least 60 % the other way. The colored → MNIST translations must also pass as MNIST: a 10×10
+# at least 65 % the other way. The colored → MNIST translations must also pass as MNIST: a 10×10
 # grid of them, one row per digit (the source digit's label), is graded by `gankit.check_grid`
-# like a handed-in MNIST grid (contrast, diversity, realism, the LeNet's confidence and the row
-# labels).
+# like a handed-in MNIST grid (contrast, diversity, realism, the LeNet's confidence), and its
+# row labels at this lab's 65 % mark rather than the 80 % a conditional GAN's grid must reach
+# (`min_label_accuracy`): colored → MNIST is the hard direction, and the gankit preset's 24-minute
+# run keeps 83 %.
 
 # %%
 rows = [np.flatnonzero(test_colored_y == digit)[:10] for digit in range(10)]
@@ -593,8 +622,9 @@ gankit.save_grid(to_grade.mean(axis=-1, keepdims=True),   # gray RGB -> 1 channe
 measured = {"label kept, MNIST -> colored": to_colored["accuracy"],
             "label kept, colored -> MNIST": to_mnist["accuracy"]}
 check = gankit.labs.self_check(
-    lab, measured, {"label kept, MNIST -> colored": 0.85, "label kept, colored -> MNIST": 0.60},
-    grid="lab06/colored_to_mnist.png", expect={"dataset": "mnist", "rows": 10, "cols": 10})
+    lab, measured, {"label kept, MNIST -> colored": 0.85, "label kept, colored -> MNIST": 0.65},
+    grid="lab06/colored_to_mnist.png",
+    expect={"dataset": "mnist", "rows": 10, "cols": 10, "min_label_accuracy": 0.65})
 
 # %%
 minutes = lab.finish()
