@@ -10,7 +10,7 @@
 # label? At the end, the same code at 256 px is the horse ↔ zebra project of **report 000**, for
 # those of you with a GPU and the data.
 #
-# **Time:** full mode about 7 min on a 2-core laptop CPU (the executed copy: 6.7 min, 6.3 of them
+# **Time:** full mode about 7 min on a 2-core laptop CPU (the executed copy: 6.6 min, 6.2 of them
 # training, while other jobs shared the CPU); quick mode (`GANKIT_LAB_QUICK=1`, for CI) under a
 # minute, with meaningless numbers.
 #
@@ -584,7 +584,7 @@ if horses is not None:
 # direction. Report 001 trained on 100 and then 500 images per domain ("obvious improvements"
 # from more images, its Section 5.5).
 #
-# **What we measured** (the executed copy, 6 epochs × 3,500 images, 6.3 min of training on a
+# **What we measured** (the executed copy, 6 epochs × 3,500 images, 6.2 min of training on a
 # shared 2-core CPU): **94.9 %** of the labels kept MNIST → colored and **76.3 %** colored →
 # MNIST, with D_A's epoch means at 0.214–0.220. That is above gankit's short-budget run (87.9 % /
 # 66.0 % after 1,000 updates) and, MNIST → colored, above the 24-minute preset run (92.6 %), whose
