@@ -9,28 +9,11 @@ one `tf.function` (2 * size**3 FLOPs each), after one warm-up call. `train_throu
 """
 
 import os
-import subprocess
 import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-SIMD_FLAGS = ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile")
-
-
-def cpu_description():
-    """Returns e.g. `"AMD EPYC, 2 CPUs, flags: avx2 fma avx512f"` from `lscpu`."""
-    try:
-        text = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return f"unknown CPU (no lscpu), {os.cpu_count()} CPUs"
-    fields = {}
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        fields[key.strip()] = value.strip()
-    flags = set(fields.get("Flags", "").split())
-    present = " ".join(f for f in SIMD_FLAGS if f in flags) or "none of avx2/avx512"
-    return (f"{fields.get('Model name', 'unknown CPU')}, {fields.get('CPU(s)', os.cpu_count())} "
-            f"CPUs, flags: {present}")
+from gankit.machine import cpu_description  # noqa: E402, F401  (printed with the peak)
 
 
 def matmul_peak_flops(size=2048, matmuls=8, repeats=3):

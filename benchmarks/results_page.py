@@ -15,30 +15,12 @@ write_page("example", "Example", table, command="python benchmarks/x.py", minute
 """
 
 import os
-import platform
-import subprocess
 import sys
+
+from gankit.machine import cpu_description  # noqa: F401  (the pages' "Measured on" line)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESULTS_DIR = os.path.join(ROOT, "docs", "results")
-
-
-def cpu_description():
-    """The CPU in one line: `lscpu`'s model name, usable cores and AVX flags."""
-    name, flags = platform.processor() or "unknown CPU", set()
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        out = ""
-    for line in out.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "Model name":
-            name = value.strip()
-        elif key.strip() == "Flags":
-            flags = set(value.split())
-    vector = [f for f in ("avx2", "avx512f", "avx512_bf16") if f in flags]
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{name}, {cores} cores" + (f" ({'/'.join(vector)})" if vector else "")
 
 
 def mnist_splits(limit_real=None, limit_test=None):

@@ -44,6 +44,7 @@ _EXPORTS = {
     "presets": "gankit.presets",
     "training": "gankit.training",
     "labs": "gankit.labs",
+    "machine": "gankit.machine",
     # models
     "GAN": "gankit.models",
     "ConditionalGAN": "gankit.models",

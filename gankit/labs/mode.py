@@ -7,9 +7,9 @@ themselves; they ask their `Lab` for `lab.quick` or `lab.pick(full=..., quick=..
 """
 
 import os
-import platform
-import subprocess
 import time
+
+from gankit.machine import cpu_description
 
 QUICK_ENV = "GANKIT_LAB_QUICK"
 _TRUE = {"1", "true", "yes", "on"}
@@ -43,21 +43,6 @@ def quick_mode(environ=None):
         return False
     raise ValueError(f"{QUICK_ENV}={value!r} is not understood: use 1 (quick mode, for CI) or 0 / unset "
                      "(full mode, what a student runs)")
-
-
-def cpu_description():
-    """The CPU in one line, e.g. `"AMD EPYC, 2 cores"` (`lscpu`'s model name and usable cores)."""
-    name = platform.processor() or platform.machine() or "unknown CPU"
-    try:
-        out = subprocess.run(["lscpu"], capture_output=True, text=True, check=True, timeout=10).stdout
-    except (OSError, subprocess.SubprocessError):
-        out = ""
-    for line in out.splitlines():
-        key, _, value = line.partition(":")
-        if key.strip() == "Model name":
-            name = value.strip()
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return f"{name}, {cores} cores"
 
 
 class Lab:

@@ -218,18 +218,19 @@ def _environment(quick):
     changes = {QUICK_ENV: "1" if quick else "0", "TF_CPP_MIN_LOG_LEVEL": None}
     saved = {key: os.environ.get(key) for key in changes}
     try:
-        for key, value in changes.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _set_environment(changes)
         yield
     finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+        _set_environment(saved)
+
+
+def _set_environment(values):
+    """Sets each variable of `values`, removing those whose value is None."""
+    for key, value in values.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 def _client(nb, workdir, timeout):

@@ -38,6 +38,7 @@ import keras
 import numpy as np
 
 from gankit.files import atomic_write_json
+from gankit.machine import cpu_info, usable_cores
 
 __all__ = ["XLAChoice", "choose_jit_compile"]
 
@@ -103,20 +104,8 @@ def _ms(seconds):
 
 # ----------------------------------------------------------------------------- fingerprints
 def _cpu_info():
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
-            text = f.read()
-    except OSError:
-        return platform.processor() or platform.machine(), []
-    name, flags = "", set()
-    for line in text.splitlines():
-        key, _, value = line.partition(":")
-        key = key.strip().lower()
-        if key in ("model name", "hardware", "cpu model") and not name:
-            name = value.strip()
-        elif key in ("flags", "features") and not flags:
-            flags = set(value.split())
-    return name or platform.processor() or platform.machine(), sorted(flags & set(_CPU_FLAGS))
+    name, flags = cpu_info()
+    return name, sorted(flags & set(_CPU_FLAGS))
 
 
 def machine_fingerprint():
@@ -129,10 +118,7 @@ def machine_fingerprint():
     import tensorflow as tf
 
     name, flags = _cpu_info()
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:
-        cores = os.cpu_count()
+    cores = usable_cores()
     gpus = []
     for device in tf.config.list_physical_devices("GPU"):
         try:
