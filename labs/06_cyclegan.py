@@ -347,9 +347,9 @@ plt.show()
 #   800 images per domain, measured while writing this lab).
 #
 # The preset builds the same model; the next cell checks it, so that the numbers of
-# `docs/results` apply to your run. The parameter count it prints includes the two image pools:
-# 50 images of 28×28×3 each, kept as non-trainable weights so that a checkpoint resumes with them
-# (235,200 values; the four networks hold the rest).
+# `docs/results` apply to your run. The parameter count it prints includes the two image pools,
+# kept as non-trainable weights so that a checkpoint resumes with them (2 × 119,953 values: the
+# pooled 28×28×3 images and a counter); the four networks hold the other 734,856.
 
 # %%
 preset = gankit.presets.get("cyclegan-digits")
