@@ -215,7 +215,13 @@ def test_refresh_copies_prose_only_while_the_code_is_unchanged(tmp_path):
         notebooks.refresh(source)
 
 
-def test_verify_runs_stubs_then_solutions(tmp_path):
+def test_verify_runs_stubs_then_solutions(tmp_path, monkeypatch):
+    # A user's own "python3" kernel spec (another Python, here a broken one) must not be used.
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text('{"argv": ["/bin/false", "{connection_file}"], '
+                                      '"display_name": "other", "language": "python"}')
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     source = write_lab(tmp_path / "labs")
     solution, exercises = notebooks.verify(source, str(tmp_path / "work"))
     assert exercises == [("01_test_exercise_1", "test"), ("01_test_exercise_2", "exercise")]

@@ -234,9 +234,18 @@ def _set_environment(values):
 
 
 def _client(nb, workdir, timeout):
+    """An nbclient runner whose kernel is this Python (the one with gankit installed).
+
+    Only ipykernel's native kernel spec is searched, so a `python3` kernel spec the user installed
+    for another Python (a system or conda one, without gankit) cannot be picked by mistake.
+    """
     nbclient = _need("nbclient")
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+
     os.makedirs(workdir, exist_ok=True)
-    return nbclient.NotebookClient(nb, timeout=timeout, kernel_name="python3",
+    manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
+    return nbclient.NotebookClient(nb, km=manager, timeout=timeout, kernel_name="python3",
                                    resources={"metadata": {"path": workdir}})
 
 
