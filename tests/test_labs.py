@@ -23,6 +23,8 @@ TF_NOISE = [
     "machine, GPU will not be used.",
     "I0000 00:00:1795546824.882290    9910 cpu_feature_guard.cc:227] This TensorFlow binary is optimized "
     "to use available CPU instructions in performance-critical operations.",
+    "To enable the following instructions: AVX2 AVX512F AVX512_VNNI AVX512_BF16 FMA, in other operations, "
+    "rebuild TensorFlow with the appropriate compiler flags.",
     "E0000 00:00:1795546828.122209    9910 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA "
     "error: Failed call to cuInit: UNKNOWN ERROR (303)",
     "I0000 00:00:1795546973.518996   10229 service.cc:161]   StreamExecutor [0]: Host, Default Version",

@@ -6,7 +6,7 @@ descriptor 2, past Python: the oneDNN notice, CUDA probing on a machine without 
 "compiled cluster" and grappler's "remapper failed" lines. In a notebook they show up as red
 text that looks like an error to a beginner. Raising `TF_CPP_MIN_LOG_LEVEL` would hide them
 only together with real errors, so instead descriptor 2 is passed through a filter that drops
-the lines matching `NOISE` (and the continuation lines of a dropped message) and forwards every
+the lines matching `NOISE` (each line of a multi-line notice matches one) and forwards every
 other line unchanged.
 """
 
@@ -40,7 +40,6 @@ NOISE = (
     r"Kernel is running over TCP without encryption",
 )
 _NOISE = re.compile("|".join(f"(?:{p})" for p in NOISE))
-_GLOG = re.compile(r"^[IWEF]\d{4} ")
 _installed = None
 
 
@@ -55,22 +54,13 @@ class _LineFilter:
     def __init__(self, read_fd, write_fd):
         self.read_fd, self.write_fd = read_fd, write_fd
         self.dropped = 0
-        self._skipping = False
         self.thread = threading.Thread(target=self._run, name="gankit-stderr-filter", daemon=True)
         self.thread.start()
 
     def _keep(self, line):
-        text = line.decode("utf-8", "replace")
-        if is_noise(text):
-            self._skipping = True
+        if is_noise(line.decode("utf-8", "replace")):
             self.dropped += 1
             return False
-        if self._skipping and text.strip() and not _GLOG.match(text):
-            # The second line of a dropped multi-line notice ("To enable the following ...").
-            if "TensorFlow" in text or "instructions" in text:
-                self.dropped += 1
-                return False
-        self._skipping = False
         return True
 
     def _run(self):
