@@ -228,6 +228,25 @@ def test_verify_runs_stubs_then_solutions(tmp_path, monkeypatch):
     solution, exercises = notebooks.verify(source, str(tmp_path / "work"))
     assert exercises == [("01_test_exercise_1", "test"), ("01_test_exercise_2", "exercise")]
     assert solution.cells[-1].outputs[0]["text"] == "answer 42\n"
+    assert not kernels_left_running()   # each run shuts its kernel down
+
+
+def kernels_left_running():
+    """The ipykernel processes that are children of this process (Linux /proc)."""
+    if not os.path.isdir("/proc/self"):
+        return []
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                command = f.read().decode(errors="replace")
+        except (OSError, ValueError, IndexError):
+            continue
+        if parent == os.getpid() and "ipykernel" in command:
+            found.append(pid)
+    return found
 
 
 def test_verify_catches_a_stub_that_does_not_raise(tmp_path):

@@ -233,20 +233,31 @@ def _set_environment(values):
             os.environ[key] = value
 
 
+def _this_python_kernel_manager():
+    """A kernel manager class that finds only ipykernel's native kernel: this Python's."""
+    from jupyter_client import KernelManager
+    from jupyter_client.kernelspec import KernelSpecManager
+    from traitlets import default
+
+    class ThisPythonKernelManager(KernelManager):
+        @default("kernel_spec_manager")
+        def _kernel_spec_manager_default(self):
+            return KernelSpecManager(kernel_dirs=[])
+
+    return ThisPythonKernelManager
+
+
 def _client(nb, workdir, timeout):
     """An nbclient runner whose kernel is this Python (the one with gankit installed).
 
     Only ipykernel's native kernel spec is searched, so a `python3` kernel spec the user installed
-    for another Python (a system or conda one, without gankit) cannot be picked by mistake.
+    for another Python (a system or conda one, without gankit) cannot be picked by mistake. The
+    client creates (and so shuts down) its own kernel.
     """
     nbclient = _need("nbclient")
-    from jupyter_client import KernelManager
-    from jupyter_client.kernelspec import KernelSpecManager
-
     os.makedirs(workdir, exist_ok=True)
-    manager = KernelManager(kernel_name="python3", kernel_spec_manager=KernelSpecManager(kernel_dirs=[]))
-    return nbclient.NotebookClient(nb, km=manager, timeout=timeout, kernel_name="python3",
-                                   resources={"metadata": {"path": workdir}})
+    return nbclient.NotebookClient(nb, kernel_manager_class=_this_python_kernel_manager(), timeout=timeout,
+                                   kernel_name="python3", resources={"metadata": {"path": workdir}})
 
 
 def execute(nb, quick, workdir, timeout=3600):
