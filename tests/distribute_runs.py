@@ -6,7 +6,8 @@ the distributed tests run this script in a fresh subprocess:
     python tests/distribute_runs.py OUT.json CASE [CASE ...]
     python tests/distribute_runs.py OUT.json CASE --workers N --index I --ports P0,P1
 
-Cases `gan`, `cgan`, `wgangp`, `cyclegan`, `gan-bn`, `gan-syncbn`: trains the same seeded model
+Cases `gan`, `cgan`, `cgan-ema` (with a moving average of G's weights), `wgangp`, `cyclegan`,
+`gan-bn`, `gan-syncbn`: trains the same seeded model
 for a few steps on one device with the global batch and under `MirroredStrategy` over two
 logical CPUs, and writes, per case, the largest weight difference, the logs of both runs and
 the noise every replica drew. With `--workers`, the process is worker `--index` of a
@@ -105,10 +106,11 @@ def build(case, optimizer="adam"):
             keras.layers.Reshape(shape)])
         model = gankit.GAN(generator,
                            nets.mlp_discriminator(shape, hidden_units=8, dropout=0.0), seed=3)
-    elif case == "cgan":
+    elif case in ("cgan", "cgan-ema"):
         model = gankit.ConditionalGAN(
             nets.mlp_generator(4, shape, hidden_units=8, conditional=True),
-            nets.mlp_discriminator(shape, hidden_units=8, dropout=0.0, conditional=True), seed=3)
+            nets.mlp_discriminator(shape, hidden_units=8, dropout=0.0, conditional=True), seed=3,
+            ema_momentum=0.5 if case == "cgan-ema" else None)
     elif case == "wgangp":
         model = gankit.WGANGP(nets.wgan_generator(4, shape, units=(8,), conditional=True),
                               nets.wgan_critic(shape, units=(8,), conditional=True),
@@ -167,6 +169,11 @@ def mirrored(cases, out):
                          "reference_logs": reference_logs}
         if case != "cyclegan":
             results[case]["noise"] = noise_per_replica(model, strategy)
+        if case == "cgan-ema":
+            live = [np.asarray(w) for w in model.generator.weights]
+            with model.average_weights() as generator:
+                averaged = [np.asarray(w) for w in generator.weights]
+            results[case]["average_moved"] = largest_difference(live, averaged)
     with open(out, "w") as f:
         json.dump(results, f)
 

@@ -12,12 +12,15 @@ fresh noise).
 What is saved with `model.save("x.keras")` (and restored by `keras.models.load_model`): the
 generator and discriminator (config and weights, BatchNorm statistics included), both
 optimizers (config and variables: iterations, moments), the adversarial loss and label
-smoothing, and the state of every `SeedGenerator` in the model (the noise stream and the
-Dropout layers' streams; Keras 3 does not save these by itself). So a run resumed with
+smoothing, the state of every `SeedGenerator` in the model (the noise stream and the
+Dropout layers' streams; Keras 3 does not save these by itself) and, for a model built with
+`ema_momentum`, the moving average of the generator's weights that `generate` uses. So a run resumed with
 `fit(..., initial_epoch=k)` from a checkpoint continues exactly where it stopped, given the same
 data order. Compile, trackers and saving are `TwoPlayerModel`'s (`gankit.models.two_player`),
 shared with `CycleGAN`.
 """
+
+import contextlib
 
 import keras
 import numpy as np
@@ -67,6 +70,17 @@ def interpolate_latents(z0, z1, steps, method="linear"):
                 path = (np.sin((1 - t) * omega) * z0 + np.sin(t * omega) * z1) / np.sin(omega)
                 return path.astype("float32")
     return ((1 - t) * z0 + t * z1).astype("float32")
+
+
+def _check_momentum(momentum):
+    if momentum is None:
+        return None
+    if isinstance(momentum, bool) or not isinstance(momentum, (int, float, np.floating)) or not (
+            0.0 < float(momentum) < 1.0):
+        raise ValueError(
+            f"ema_momentum must be None or a float in (0, 1), e.g. 0.999; got {momentum!r}."
+        )
+    return float(momentum)
 
 
 def _noise_shape(generator):
@@ -124,6 +138,9 @@ class AdversarialModel(TwoPlayerModel):
             then the number of noise values (784).
         num_classes: None for an unconditional model, else the number of classes.
         seed: seed of the training noise stream (None: random).
+        ema_momentum: None, or a float in (0, 1) (e.g. 0.999): also keep an exponential moving
+            average of the generator's weights, updated after every generator update, which
+            `generate` and `interpolate` then use (see `average_weights`).
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """
 
@@ -132,7 +149,8 @@ class AdversarialModel(TwoPlayerModel):
     net_arguments = ("generator", "discriminator")  # WGANGP: ("generator", "critic")
 
     def __init__(
-        self, generator, discriminator, latent_dim=None, num_classes=None, seed=None, **kwargs
+        self, generator, discriminator, latent_dim=None, num_classes=None, seed=None,
+        ema_momentum=None, **kwargs
     ):
         super().__init__(seed=seed, **kwargs)
         for role, net in (("generator", generator), (self.net_arguments[1], discriminator)):
@@ -149,6 +167,8 @@ class AdversarialModel(TwoPlayerModel):
         self.latent_shape = _noise_shape(generator) or (self.latent_dim,)
         self._check_nets()
         self.seed_generator = keras.random.SeedGenerator(seed, name="noise_seed_generator")
+        self.ema_momentum = _check_momentum(ema_momentum)
+        self._averages = self._make_averages() if self.ema_momentum is not None else []
         self.built = True
 
     @property
@@ -222,7 +242,83 @@ class AdversarialModel(TwoPlayerModel):
     def get_config(self):
         config = super().get_config()
         config["latent_dim"] = self.latent_dim
+        config["ema_momentum"] = self.ema_momentum
         return config
+
+    # ------------------------------------------------------------------ weight average
+    def _averaged_variables(self):
+        """The generator's float variables the average follows (BatchNorm statistics too)."""
+        return [v for v in self.generator.weights
+                if keras.backend.standardize_dtype(v.dtype).startswith("float")]
+
+    def _make_averages(self):
+        # Model-owned copies, saved with the model. Every replica holds the same weights, so
+        # a replica's update of the average is the same everywhere ("only_first_replica").
+        averages = []
+        for i, variable in enumerate(self._averaged_variables()):
+            average = self.add_weight(
+                shape=variable.shape, dtype=variable.dtype, initializer="zeros",
+                trainable=False, name=f"generator_average_{i}",
+                aggregation="only_first_replica")
+            average.assign(variable)
+            averages.append(average)
+        self.ema_updates = self.add_weight(
+            shape=(), dtype="int64", initializer="zeros", trainable=False, name="ema_updates",
+            aggregation="only_first_replica")
+        return averages
+
+    def _update_average(self):
+        """Moves the average towards the generator's weights (after each generator update).
+
+        The decay is `min(ema_momentum, (1 + n) / (10 + n))` at the `n`-th update, as in
+        `tf.train.ExponentialMovingAverage(num_updates=n)`: early on the average follows the
+        weights closely, so the random initial weights do not linger in it.
+        """
+        if not self._averages:
+            return
+        n = ops.cast(self.ema_updates, "float32")
+        decay = ops.minimum(self.ema_momentum, (1.0 + n) / (10.0 + n))
+        for average, variable in zip(self._averages, self._averaged_variables()):
+            average.assign(average * decay + ops.cast(variable, average.dtype) * (1.0 - decay))
+        self.ema_updates.assign_add(1)
+
+    @contextlib.contextmanager
+    def average_weights(self):
+        """Within the block, `generator` holds the moving average of its weights.
+
+        `generate` and `interpolate` use it by themselves; use the block to export or inspect
+        the averaged generator. The generator's own (training) weights are put back when the
+        block ends, even on an error.
+
+        Yields:
+            the generator (`keras.Model`) holding the averaged weights.
+
+        Raises:
+            ValueError: the model keeps no average (built without `ema_momentum`).
+
+        Example:
+
+        ```python
+        cgan = gankit.ConditionalGAN(g, d, ema_momentum=0.999)
+        ...  # compile and fit
+        with cgan.average_weights() as generator:
+            generator.save("averaged_generator.keras")
+        ```
+        """
+        if not self._averages:
+            raise ValueError(
+                f"This {type(self).__name__} keeps no average of the generator's weights; build "
+                "it with ema_momentum=0.999 (for example) to keep one."
+            )
+        variables = self._averaged_variables()
+        live = [ops.convert_to_numpy(v) for v in variables]
+        try:
+            for variable, average in zip(variables, self._averages):
+                variable.assign(average)
+            yield self.generator
+        finally:
+            for variable, value in zip(variables, live):
+                variable.assign(value)
 
     # ------------------------------------------------------------------ training
     def call(self, inputs, training=False):
@@ -376,6 +472,7 @@ class AdversarialModel(TwoPlayerModel):
         """Applies G's gradients of `scaled` from `tape`, logs `g_loss`, returns the logs."""
         variables = self.generator.trainable_variables
         self.g_optimizer.apply(tape.gradient(scaled, variables), variables)
+        self._update_average()
         self.update_trackers({"g_loss": g_loss}, shard.tracker_weight)
         return self.tracker_results()
 
@@ -406,9 +503,11 @@ class AdversarialModel(TwoPlayerModel):
 
     def _run_generator(self, noise, one_hot, batch_size):
         inputs = noise if one_hot is None else [noise, one_hot]
-        return self.predict_in_batches(
-            self.generator, inputs, batch_size, self.generator.output_shape[1:]
-        )
+        block = self.average_weights() if self._averages else contextlib.nullcontext()
+        with block:
+            return self.predict_in_batches(
+                self.generator, inputs, batch_size, self.generator.output_shape[1:]
+            )
 
     def _check_noise(self, noise, n):
         noise = np.asarray(noise, dtype="float32")
@@ -427,6 +526,8 @@ class AdversarialModel(TwoPlayerModel):
 
         Inference mode makes every image depend only on its own noise (and label), never on
         the rest of the batch: a batch of one class gives the same images as a mixed batch.
+        A model built with `ema_momentum` generates with the moving average of the generator's
+        weights (`average_weights`); `model(noise)` runs the training weights.
 
         Args:
             n_or_labels: unconditional models: the number of images (may be None when `noise`

@@ -19,7 +19,8 @@ class ConditionalGAN(AdversarialModel):
         latent_dim: noise size (None: read from the generator).
         num_classes: number of classes (None: read from the generator's label input).
         seed: seed of the training noise stream.
-        **kwargs: `keras.Model` arguments (`name`).
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+            `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:
 

@@ -82,7 +82,8 @@ class SelfConditionedGAN(AdversarialModel):
         discriminator: conditional discriminator `[images, one_hot_cluster] -> logits`.
         latent_dim: noise size (None: read from the generator).
         seed: seed of the training noise stream.
-        **kwargs: `keras.Model` arguments (`name`).
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+            `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:
 

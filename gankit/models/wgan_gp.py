@@ -51,7 +51,8 @@ class WGANGP(AdversarialModel):
             batch).
         gp_weight: weight of the gradient penalty (lambda).
         seed: seed of the training noise stream (noise and interpolation weights).
-        **kwargs: `keras.Model` arguments (`name`).
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+            `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:
 
