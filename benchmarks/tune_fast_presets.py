@@ -12,12 +12,13 @@ A candidate name is `KIND FILTERS _ LOSS _ LR [_decay] [_bN] [_lN] [_kN] [_emaM]
 * `c`: the conditional `fast-cgan` nets (projection discriminator).
 
 `decay` lowers both learning rates linearly to 0 over the run; `bN` sets the batch size
-(default 64), `lN` the noise size (default 64), `kN` the clusters (default 10), `emaM` also scores
-an exponential moving average (momentum M per step) of G's weights. Each candidate trains on real
-MNIST; after every epoch it generates 10,000 samples (inference mode, shuffled labels) and
-appends to `--log` the shipped LeNet's Inception Score (10 shuffled splits) with its two
-entropies, the conditional accuracy (conditional candidates) and the training minutes so far
-(evaluation excluded).
+(default 64), `lN` the noise size (default 64), `kN` the clusters (default 10), `emaM` builds the
+model with `ema_momentum=M` (a moving average of G's weights, which `generate` uses) and scores
+both the average (`ema_*` columns) and the live weights (plain and conditional candidates).
+Each candidate trains on real MNIST; after every epoch it generates 10,000 samples (inference
+mode, shuffled labels) and appends to `--log` the shipped LeNet's Inception Score (10 shuffled
+splits) with its two entropies, the conditional accuracy (conditional candidates) and the
+training minutes so far (evaluation excluded).
 """
 
 import argparse
@@ -64,26 +65,28 @@ def candidate(name, epochs):
 
     if kind == "u":
         model = gankit.GAN(compact_generator(latent_dim=opt["latent"], filters=filters),
-                           compact_discriminator(filters=filters), seed=0)
+                           compact_discriminator(filters=filters), seed=0,
+                           ema_momentum=opt["ema"])
     elif kind == "s":
         model = gankit.SelfConditionedGAN(
             compact_cgan_generator(latent_dim=opt["latent"], filters=filters, num_classes=opt["k"]),
-            projection_discriminator(filters=filters, num_classes=opt["k"]), seed=0)
+            projection_discriminator(filters=filters, num_classes=opt["k"]), seed=0,
+            ema_momentum=opt["ema"])
     else:
         model = gankit.ConditionalGAN(
             compact_cgan_generator(latent_dim=opt["latent"], filters=filters),
-            projection_discriminator(filters=filters), num_classes=10, seed=0)
+            projection_discriminator(filters=filters), num_classes=10, seed=0,
+            ema_momentum=opt["ema"])
     kwargs = {"loss": loss, "d_optimizer": keras.optimizers.Adam(rate(), beta_1=0.5),
               "g_optimizer": keras.optimizers.Adam(rate(), beta_1=0.5)}
-    return model, kwargs, opt["batch"], kind, opt["ema"]
+    return model, kwargs, opt["batch"], kind
 
 
 class Probe(keras.callbacks.Callback):
     """Scores the generator after every epoch; training time excludes the scoring."""
 
-    def __init__(self, name, conditional, log, ema=None, n=10000):
+    def __init__(self, name, conditional, log, n=10000):
         super().__init__()
-        self.ema, self.shadow = ema, None
         self.name, self.conditional, self.log = name, conditional, log
         self.n = n
         self.labels = np.random.default_rng(1).permutation(np.arange(n) % 10)
@@ -92,23 +95,27 @@ class Probe(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self.t0 = time.perf_counter()
 
-    def on_train_batch_end(self, batch, logs=None):
-        if self.ema is None:
-            return
-        weights = self.model.generator.get_weights()
-        if self.shadow is None:
-            self.shadow = weights
-        else:
-            m = self.ema ** 10  # steps_per_execution=10 steps since the last call
-            self.shadow = [m * s + (1 - m) * w for s, w in zip(self.shadow, weights)]
-
-    def score(self):
+    def generate(self, live):
+        """`(images, labels or None)`: the model's `generate` (its average, when it keeps one),
+        or, with `live`, the training weights on the same noise."""
+        model = self.model
+        labels = self.labels if self.conditional else None
+        if not live:  # self-conditioned models draw each image's cluster by its frequency
+            return (model.generate(labels, seed=0) if self.conditional
+                    else model.generate(self.n, seed=0)), labels
+        noise = np.random.default_rng(0).standard_normal((self.n, model.latent_dim))
+        inputs = noise.astype("float32")
         if self.conditional:
-            images = self.model.generate(self.labels, seed=0)
-            acc = metrics.conditional_accuracy(images, self.labels)
+            inputs = [inputs, np.eye(10, dtype="float32")[labels]]
+        return model.predict_in_batches(model.generator, inputs, 256,
+                                        model.generator.output_shape[1:]), labels
+
+    def score(self, live=False):
+        images, labels = self.generate(live)
+        acc = float("nan")
+        if labels is not None:
+            acc = metrics.conditional_accuracy(images, labels)
             acc = acc["accuracy"] if isinstance(acc, dict) else acc.accuracy
-        else:  # self-conditioned models draw each image's cluster by its frequency
-            images, acc = self.model.generate(self.n, seed=0), float("nan")
         score, std = metrics.inception_score(images, splits=10)
         probs = gankit.classifier.predict_proba(images)
         marginal = probs.mean(0)
@@ -118,17 +125,20 @@ class Probe(keras.callbacks.Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         self.train_seconds += time.perf_counter() - self.t0
-        score, std, acc = self.score()
+        averaged = self.model.ema_momentum is not None
+        live_scored = not averaged or isinstance(self.model, (gankit.GAN, gankit.ConditionalGAN))
+        score = std = acc = None
+        if live_scored:
+            score, std, acc = self.score(live=averaged)  # without an average: generate()
         row = {"candidate": self.name, "epoch": epoch + 1,
                "train_minutes": round(self.train_seconds / 60, 2), "inception_score": score,
                "is_std": std, "conditional_accuracy": acc,
                "d_loss": round(float(logs["d_loss"]), 4), "g_loss": round(float(logs["g_loss"]), 4),
-               "H(y)": self.entropies[0], "E[H(y|x)]": self.entropies[1]}
-        if self.shadow is not None:
-            live = self.model.generator.get_weights()
-            self.model.generator.set_weights(self.shadow)
-            row["ema_inception_score"], _, row["ema_conditional_accuracy"] = self.score()
-            self.model.generator.set_weights(live)
+               "H(y)": self.entropies[0] if live_scored else None,
+               "E[H(y|x)]": self.entropies[1] if live_scored else None}
+        if averaged:
+            row["ema_inception_score"], row["ema_is_std"], row["ema_conditional_accuracy"] = (
+                self.score())
         print(json.dumps(row), flush=True)
         with open(self.log, "a") as f:
             f.write(json.dumps(row) + "\n")
@@ -146,7 +156,7 @@ def main():
     os.makedirs(os.path.dirname(args.log) or ".", exist_ok=True)
     for name in args.candidates:
         keras.utils.set_random_seed(0)
-        model, kwargs, batch, kind, ema = candidate(name, args.epochs)
+        model, kwargs, batch, kind = candidate(name, args.epochs)
         model.compile(jit_compile="auto", steps_per_execution=10, **kwargs)
         if kind == "s":  # self-conditioned: k-means clusters of the pixels, as fast-dcgan
             model.adapt(gankit.data.load_arrays("mnist", "train")[0][:args.limit])
@@ -155,7 +165,7 @@ def main():
         if kind != "c":
             ds = ds.map(lambda x, y: x)
         print(f"{name}: batch {batch}, {args.epochs} epochs", flush=True)
-        probe = Probe(name, kind == "c", args.log, ema, args.n)
+        probe = Probe(name, kind == "c", args.log, args.n)
         model.fit(ds, epochs=args.epochs, verbose=0, callbacks=[probe],
                   steps_per_epoch=args.steps_per_epoch)
 

@@ -50,3 +50,10 @@ def test_tuning_script_scores_a_self_conditioned_candidate_each_epoch(tmp_path):
     row = json.loads(log.read_text().splitlines()[-1])
     assert row["candidate"] == "s8_hinge_1e-3_k3" and row["epoch"] == 1
     assert 1.0 <= row["inception_score"] <= 10.0
+    # a conditional candidate with a moving average: both its average and its weights scored
+    run_script("tune_fast_presets.py", "--epochs", "1", "--candidates", "c8_hinge_1e-3_ema0.9",
+               "--log", str(log), "--steps-per-epoch", "2", "--limit", "300", "--n", "200")
+    row = json.loads(log.read_text().splitlines()[-1])
+    for prefix in ("", "ema_"):
+        assert 0.0 <= row[f"{prefix}conditional_accuracy"] <= 1.0
+        assert 1.0 <= row[f"{prefix}inception_score"] <= 10.0 and row[f"{prefix}is_std"] >= 0
