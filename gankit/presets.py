@@ -25,6 +25,7 @@ from gankit import models, nets
 from gankit.images import to_float
 from gankit.nets.lsgan import conv_lsgan_discriminator, noise_image_generator
 from gankit.nets.projection import compact_cgan_generator, projection_discriminator
+from gankit.schedules import linear_decay_to_zero
 
 
 @dataclasses.dataclass(frozen=True)
@@ -42,6 +43,9 @@ class Preset:
         compile_kwargs: `callable() -> dict` of fresh `compile` arguments (new optimizers).
         epochs: default epochs of `gankit train --model NAME` without `--epochs` (None: 5), the
             measured budget of the recipe.
+        decay_to_zero: both learning rates fall linearly from the preset's to zero over the
+            run's steps (`compile(model, decay_steps=...)`; `gankit train` passes its epochs x
+            steps per epoch).
     """
 
     name: str
@@ -52,20 +56,44 @@ class Preset:
     builder: object
     compile_kwargs: object
     epochs: int = None
+    decay_to_zero: bool = False
 
     def build(self, image_shape=(28, 28, 1), num_classes=10, seed=None):
         """Builds the (uncompiled) model for images of `image_shape`."""
         return self.builder(tuple(image_shape), num_classes, seed)
 
-    def compile(self, model, jit_compile="auto", **overrides):
+    def compile(self, model, jit_compile="auto", decay_steps=None, **overrides):
         """Compiles `model` with this preset's optimizers and loss (`overrides` win).
 
         `jit_compile="auto"` (the default) compiles the training step with XLA when it is
         faster on this machine, timed at the first `fit` (see `gankit.models.xla_choice`).
+
+        Args:
+            model: the model of `build`.
+            jit_compile: passed to `model.compile`.
+            decay_steps: for a preset with `decay_to_zero`, the number of training steps
+                (batches) over which both learning rates fall linearly to zero (a
+                `keras.optimizers.schedules.PolynomialDecay`, saved with the optimizers, so a
+                resumed run continues it); None keeps the rates constant. Ignored by other
+                presets.
+            **overrides: other `compile` arguments.
+
+        Returns:
+            the compiled `model`.
         """
         kwargs = {**self.compile_kwargs(), "jit_compile": jit_compile, **overrides}
+        if self.decay_to_zero and decay_steps is not None:
+            kwargs["g_optimizer"] = linear_decay_to_zero(kwargs["g_optimizer"], decay_steps)
+            kwargs["d_optimizer"] = linear_decay_to_zero(
+                kwargs["d_optimizer"], decay_steps * discriminator_updates(model))
         model.compile(**kwargs)
         return model
+
+
+
+def discriminator_updates(model):
+    """Discriminator (critic) updates per batch of `model`: its `critic_steps` or `d_steps`."""
+    return int(getattr(model, "critic_steps", None) or getattr(model, "d_steps", 1))
 
 
 def _adam(lr, beta_1=0.5, beta_2=0.999):
@@ -91,6 +119,15 @@ def report_003_cgan_learning_rate():
         2e-4, decay_steps=500, decay_rate=0.95, staircase=True
     )
 
+
+FAST_CGAN_FILTERS = 48
+"""Filters of the `fast-cgan` nets (`compact_cgan_generator`, `projection_discriminator`)."""
+
+FAST_CGAN_EMA = 0.999
+"""`ema_momentum` of `fast-cgan`: it generates with a moving average of G's weights."""
+
+FAST_CGAN_EPOCHS = 6
+"""Default epochs of `fast-cgan` (its learning rates fall linearly to 0 over them)."""
 
 FAST_DCGAN_CLUSTERS = 50
 """k-means clusters of the `fast-dcgan` preset (see `gankit.models.SelfConditionedGAN`)."""
@@ -141,10 +178,11 @@ _PRESETS = [
         "with benchmarks/tune_demo_cgan.py (95% conditional accuracy after ~1,300 steps)",
         True, 64, "mnist",
         lambda shape, k, seed: models.ConditionalGAN(
-            compact_cgan_generator(image_shape=shape, num_classes=k, filters=32),
-            projection_discriminator(image_shape=shape, num_classes=k, filters=32),
-            num_classes=k, seed=seed),
-        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=3),
+            compact_cgan_generator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
+            projection_discriminator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
+            num_classes=k, seed=seed, ema_momentum=FAST_CGAN_EMA),
+        _pair(1e-3, 1e-3, loss="hinge", steps_per_execution=10), epochs=FAST_CGAN_EPOCHS,
+        decay_to_zero=True),
     Preset(
         "fast-dcgan", "gankit's fast unconditional preset: the fast-cgan nets steered by "
         f"{FAST_DCGAN_CLUSTERS} k-means clusters of the training pixels instead of labels (a "

@@ -27,6 +27,7 @@ metrics["conditional_accuracy"]
 ```
 """
 
+import math
 import time
 from pathlib import Path
 
@@ -195,11 +196,14 @@ def _epoch_printer(epochs, progress):
 
 
 def _set_learning_rate(model, lr):
-    """Sets both optimizers' learning rate (a fresh or a resumed model)."""
+    """Sets both optimizers' learning rate (a fresh or a resumed model); a schedule restarts
+    from `lr` (`gankit.schedules.set_learning_rate`)."""
+    from gankit.schedules import set_learning_rate
+
     for name in ("d_optimizer", "g_optimizer"):
         optimizer = getattr(model, name, None)
         if optimizer is not None:
-            optimizer.learning_rate = float(lr)
+            set_learning_rate(optimizer, lr)
 
 
 def _check_same_architecture(model, preset, info, ckpt_dir):
@@ -213,6 +217,17 @@ def _check_same_architecture(model, preset, info, ckpt_dir):
             f"{len(shapes)} weight tensors) than preset {preset.name!r} on {info.name} "
             f"({type(fresh).__name__} with {len(expected)}); use another `out`, or the `preset` "
             "and `dataset` it was trained with")
+
+
+def _stretch_decay(preset, model, run_steps):
+    """A resumed `decay_to_zero` run of other epochs than its checkpoint's: the decay is
+    stretched to end at this run's last step (`gankit.schedules.stretch_linear_decay`)."""
+    from gankit.presets import discriminator_updates
+    from gankit.schedules import stretch_linear_decay
+
+    changed = stretch_linear_decay(model.g_optimizer, run_steps)
+    return stretch_linear_decay(
+        model.d_optimizer, run_steps * discriminator_updates(model)) or changed
 
 
 def _resume_or_build(ckpt_dir, progress, name, build, check, jit_compile):
@@ -245,6 +260,10 @@ def _fit(model, data, out, name, description, start_epoch, epochs, batch_size, s
          run_callbacks, progress, **fit_kwargs):
     """Fits from `start_epoch` to `epochs` with the run's callbacks; returns the minutes spent."""
     started = time.perf_counter()
+    if steps_per_epoch and steps_per_epoch % model.steps_per_execution:
+        # Keras runs whole executions: 3 steps per epoch at steps_per_execution=10 would be 10
+        model.steps_per_execution = math.gcd(steps_per_epoch, model.steps_per_execution)
+        model.train_function = None
     if start_epoch < epochs:
         progress(f"training {name} on {description} for epochs {start_epoch + 1}..{epochs} "
                  f"(batch {batch_size}); output in {out}")
@@ -268,26 +287,33 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
     info = data.info(dataset)
     ckpt_dir = out / "checkpoints"
 
-    def build():
-        keras.utils.set_random_seed(seed)  # the same seed, the same initial weights
-        model = preset.build(info.image_shape, info.num_classes, seed=seed)
-        if hasattr(model, "adapt"):  # e.g. SelfConditionedGAN: k-means of the training images
-            model.adapt(data.load_arrays(dataset, "train")[0][:limit], seed=seed)
-        preset.compile(model, jit_compile=jit_compile)
-        return model
-
-    model, start_epoch = _in_scope(strategy, lambda: _resume_or_build(
-        ckpt_dir, progress, preset.name, build,
-        lambda model: _check_same_architecture(model, preset, info, ckpt_dir), jit_compile))
-    if lr is not None:
-        _set_learning_rate(model, lr)
-    if strategy is not None:
-        model.jit_compile = False  # a resumed model keeps its checkpoint's compile arguments
     batch_size = batch_size or preset.batch_size
     # with steps_per_epoch, one endless stream whose batches depend only on (seed, position),
     # so a resumed run continues it exactly (a finite dataset would restart its pass)
     ds = data.load(dataset, batch_size=batch_size, one_hot=preset.conditional, seed=seed,
                    drop_remainder=True, limit=limit, repeat=steps_per_epoch is not None)
+
+    def build():
+        keras.utils.set_random_seed(seed)  # the same seed, the same initial weights
+        model = preset.build(info.image_shape, info.num_classes, seed=seed)
+        if hasattr(model, "adapt"):  # e.g. SelfConditionedGAN: k-means of the training images
+            model.adapt(data.load_arrays(dataset, "train")[0][:limit], seed=seed)
+        preset.compile(model, jit_compile=jit_compile, decay_steps=run_steps)
+        return model
+
+    # decay_to_zero presets: both rates reach 0 at the run's last step
+    steps = steps_per_epoch or int(ds.cardinality())
+    run_steps = epochs * steps if preset.decay_to_zero and steps > 0 else None
+    model, start_epoch = _in_scope(strategy, lambda: _resume_or_build(
+        ckpt_dir, progress, preset.name, build,
+        lambda model: _check_same_architecture(model, preset, info, ckpt_dir), jit_compile))
+    if run_steps and start_epoch and _stretch_decay(preset, model, run_steps):
+        progress(f"the learning rates now decay to 0 at epoch {epochs}, as in a run planned for "
+                 f"{epochs} epochs")
+    if lr is not None:
+        _set_learning_rate(model, lr)
+    if strategy is not None:
+        model.jit_compile = False  # a resumed model keeps its checkpoint's compile arguments
     alarm = callbacks.TrainingAlarms(
         classifier=dataset if dataset in SCORED_DATASETS else None, seed=seed,
         report=lambda line: progress(f"warning: {line}"))

@@ -65,6 +65,21 @@ def test_train_writes_everything_and_resumes(trained_run, capsys):
     assert "resuming fast-cgan" in printed and "at epoch 1" in printed
     assert "epoch 2/2" in printed and "epoch 1/2" not in printed
     assert (out / "samples/epoch_0002.png").exists()
+    # fast-cgan's rates fell linearly to 0 over the first run's 3 steps; asked for 2 epochs,
+    # the resumed run decays as a 6-step run would instead of training on at rate 0
+    assert "decay to 0 at epoch 2" in printed
+    import keras
+
+    from gankit.schedules import schedule_of
+
+    first = keras.models.load_model(out / "checkpoints" / "ckpt_epoch_0001.keras")
+    second = keras.models.load_model(out / "checkpoints" / "ckpt_epoch_0002.keras")
+    assert schedule_of(first.g_optimizer).decay_steps == 3
+    for optimizer in (second.g_optimizer, second.d_optimizer):
+        assert int(optimizer.iterations) == 6 and schedule_of(optimizer).decay_steps == 6
+    moved = [not np.array_equal(a, b) for a, b in zip(first.generator.get_weights(),
+                                                        second.generator.get_weights())]
+    assert any(moved)
 
 
 def test_sample_and_evaluate_a_run(trained_run, tmp_path, capsys):
