@@ -99,21 +99,46 @@ def results_table(rows):
          "Fréchet distance (LeNet)", "classes", "report 003 (30 epochs, its nets)"], body)
 
 
+def tuning_runs(path):
+    """The tuning log's runs: `(candidate, rows)`, a new run wherever a candidate's epochs restart."""
+    runs = []
+    for line in open(path):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        same = [r for r in runs if r[0] == row["candidate"] and r[1][-1]["epoch"] < row["epoch"]]
+        if same and row["epoch"] > 1:
+            same[-1][1].append(row)
+        else:
+            runs.append((row["candidate"], [row]))
+    return runs
+
+
 def tuning_table(path):
-    """Last epoch of each candidate in the tuning log, and its best epoch."""
-    rows = [json.loads(line) for line in open(path) if line.strip()]
-    by_name = {}
-    for row in rows:
-        by_name.setdefault(row["candidate"], []).append(row)
+    """One line per run of the tuning log: IS after each epoch, the last epoch's accuracy, and
+    the same for the moving average of G's weights where the candidate kept one."""
+    def curve(rows, key):
+        return " → ".join("—" if r.get(key) is None else f"{r[key]:.2f}" for r in rows)
+
+    def accuracy(row, key):
+        acc = row.get(key)
+        return "—" if acc is None or acc != acc else f"{acc:.3f}"
+
     body = []
-    for name, runs in by_name.items():
-        last = runs[-1]
-        curve = " → ".join(f"{r['inception_score']:.2f}" for r in runs)
-        acc = last.get("conditional_accuracy")
-        body.append([f"`{name}`", last["epoch"], f"{last['train_minutes']:.1f}", curve,
-                     "—" if acc is None or acc != acc else f"{acc:.3f}"])
-    return markdown_table(["candidate", "epochs", "minutes (loaded machine)", "IS after each epoch",
-                           "cond. accuracy (last)"], body)
+    for name, rows in tuning_runs(path):
+        last = rows[-1]
+        label = f"`{name}`"
+        if "ema_inception_score" in last and "ema_is_std" not in last:
+            label += " (average kept by a callback, no warm-up)"
+        average = ("—" if "ema_inception_score" not in last else
+                   f"{curve(rows, 'ema_inception_score')}; "
+                   f"{accuracy(last, 'ema_conditional_accuracy')}")
+        body.append([label, last["epoch"], f"{last['train_minutes']:.1f}",
+                     curve(rows, "inception_score"), accuracy(last, "conditional_accuracy"),
+                     average])
+    return markdown_table(["candidate", "epochs", "minutes (loaded machine)",
+                           "IS after each epoch", "cond. accuracy (last)",
+                           "moving average of G: IS after each epoch; cond. accuracy"], body)
 
 
 def main(argv=None):
@@ -133,8 +158,9 @@ def main(argv=None):
         body += ["", "## How they were chosen", "",
                  "Candidates of `benchmarks/tune_fast_presets.py` (10,000 samples scored after "
                  "every epoch; `u`: plain unconditional compact DCGAN, `s`: self-conditioned on "
-                 "`kN` k-means clusters, `c`: conditional; `decay`: learning rate to 0; "
-                 "`emaM`: IS of the live weights, an exponential average was also tried):", "",
+                 "`kN` k-means clusters, `c`: conditional; `decay`: learning rates falling "
+                 "linearly to 0 over the run; `emaM`: a moving average of G's weights with "
+                 "momentum M, scored beside the weights themselves; one line per run):", "",
                  tuning_table(args.tuning_log)]
     path = write_page("fast_presets", "gankit's fast presets on this CPU", "\n".join(body),
                       minutes=(time.perf_counter() - start) / 60,
