@@ -18,7 +18,7 @@ are 2-4x a quiet machine's; label kept MNIST -> colored / colored -> MNIST, 1,00
 | `--tile --cycle-b 0.1` | 4000 | 16 | 1 | 250 / 500 | 1.9 / 3.6 | 93.9 / 92.2 | 58.7 / 66.5 |
 | `--tile --cycle-b 0 --batch-size 4` | 4000 | 4 | 0 | 1000 | 2.7 | 93.6 | 71.5 |
 | `--tile --cycle-b 0.1 --batch-size 4` | 2000 | 4 | 1 | 500 / 1000 | 3.2 / 5.5 | 95.9 / 77.8 | 59.9 / 60.1 |
-| `--tile --cycle-b 0 --batch-size 4` | 5000 | 4 | 0 | 1250 / 6250 / 10000 | 1.7 / 12.9 / 33.4 | 95.0 / 97.2 / 89.5 | 73.3 / 83.9 / 87.4 |
+| `--tile --cycle-b 0 --batch-size 4` | 5000 | 4 | 0 | 10000 | 33.4 | 89.5 | 87.4 |
 
 The last run is the `cyclegan-digits` recipe (8 epochs) without the B cycle; the preset keeps it
 at weight 1 and ends at 92.6 / 83.3. Per epoch: 95.0/73.3, 95.5/76.2, 95.1/80.7, 95.6/81.9,
