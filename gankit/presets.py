@@ -173,9 +173,12 @@ _PRESETS = [
                  "g_optimizer": _adam(report_003_cgan_learning_rate()),
                  "label_smoothing": 0.1}),
     Preset(
-        "fast-cgan", "compact conditional DCGAN (label as noise input and feature planes) with a "
-        "projection discriminator, hinge loss, Adam 1e-3: gankit's CPU demo preset, measured "
-        "with benchmarks/tune_demo_cgan.py (95% conditional accuracy after ~1,300 steps)",
+        "fast-cgan", "compact conditional DCGAN (label as noise input and feature planes, "
+        f"{FAST_CGAN_FILTERS} filters) with a projection discriminator, hinge loss, Adam 1e-3 "
+        "falling linearly to 0 over the run, samples from a moving average of G's weights "
+        f"(momentum {FAST_CGAN_EMA}): gankit's CPU demo preset; conditional accuracy 98.8 %, "
+        f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (6.3 min on a 2-core CPU; "
+        "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)",
         True, 64, "mnist",
         lambda shape, k, seed: models.ConditionalGAN(
             compact_cgan_generator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),

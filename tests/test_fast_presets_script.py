@@ -23,7 +23,11 @@ def test_fast_presets_page_scores_both_presets_and_tables_the_tuning_log(tmp_pat
         {"candidate": "u32_hinge_1e-3", "epoch": 1, "train_minutes": 1.0, "inception_score": 6.1,
          "conditional_accuracy": float("nan")},
         {"candidate": "u32_hinge_1e-3", "epoch": 2, "train_minutes": 2.0, "inception_score": 6.9,
-         "conditional_accuracy": float("nan")}]) + "\n")
+         "conditional_accuracy": float("nan")},
+        # the same candidate run again, with a moving average: a line of its own
+        {"candidate": "u32_hinge_1e-3", "epoch": 1, "train_minutes": 1.1, "inception_score": 6.2,
+         "conditional_accuracy": float("nan"), "ema_inception_score": 6.4, "ema_is_std": 0.1,
+         "ema_conditional_accuracy": float("nan")}]) + "\n")
     results = tmp_path / "results"
     args = ["--epochs", "1", "--steps-per-epoch", "2", "--limit", "640", "--evaluate-n", "300",
             "--out", str(tmp_path / "runs"), "--results-dir", str(results), "--tuning-log", str(log)]
@@ -31,7 +35,8 @@ def test_fast_presets_page_scores_both_presets_and_tables_the_tuning_log(tmp_pat
     page = (results / "fast_presets.md").read_text()
     assert "`fast-dcgan`" in page and "`fast-cgan`" in page and "9.026" in page
     assert "not met" in page  # two training steps reach no mark
-    assert "6.10 → 6.90" in page  # the tuning candidate's curve
+    assert "6.10 → 6.90 |" in page  # the tuning candidate's curve
+    assert "| 6.20 | — | 6.40; — |" in page  # its second run, with the average's curve
     assert (results / "fast-dcgan.png").exists() and (results / "fast-cgan.png").exists()
     metrics = json.loads((tmp_path / "runs" / "fast-dcgan" / "metrics.json").read_text())
     assert "conditional_accuracy" not in metrics and metrics["n"] == 300
