@@ -88,6 +88,18 @@ def csv_name(args):
     return name + ("_augment" if args.augment else "") + ".csv"
 
 
+def latest_checkpoint(checkpoint):
+    """The `.keras` file of `checkpoint`: itself, or the latest one of a run folder."""
+    if os.path.isdir(checkpoint):
+        from gankit.callbacks import GANCheckpoint
+
+        for folder in (os.path.join(checkpoint, "checkpoints"), checkpoint):
+            found = GANCheckpoint.latest(folder)
+            if found:
+                return found[0]
+    return checkpoint
+
+
 def generator_scores(model, checkpoint, n, out):
     """Conditional accuracy and IS of the generator, cached in `out` per checkpoint and n."""
     from gankit.metrics.summary import evaluate_generator
@@ -222,15 +234,7 @@ def main(argv=None):
     if not getattr(model, "num_classes", None):
         sys.exit(f"report003_table3: {args.checkpoint} is not a conditional GAN; the study labels "
                  "its synthetic images (train one with `gankit train --model cgan`).")
-    checkpoint = args.checkpoint
-    if os.path.isdir(checkpoint):
-        from gankit.callbacks import GANCheckpoint
-
-        for folder in (os.path.join(checkpoint, "checkpoints"), checkpoint):
-            found = GANCheckpoint.latest(folder)
-            if found:
-                checkpoint = found[0]
-                break
+    checkpoint = latest_checkpoint(args.checkpoint)
     os.makedirs(args.out, exist_ok=True)
     start = time.perf_counter()
     scores = generator_scores(model, checkpoint, args.evaluate_n, args.out)
