@@ -42,6 +42,7 @@ _EXPORTS = {
     "studies": "gankit.studies",
     "grading": "gankit.grading",
     "presets": "gankit.presets",
+    "schedules": "gankit.schedules",
     "training": "gankit.training",
     "labs": "gankit.labs",
     "machine": "gankit.machine",
