@@ -24,7 +24,7 @@ The last run is the `cyclegan-digits` recipe (8 epochs) without the B cycle; the
 at weight 1 and ends at 92.6 / 83.3. Per epoch: 95.0/73.3, 95.5/76.2, 95.1/80.7, 95.6/81.9,
 97.2/83.9, 98.3/84.2, 94.2/86.4, 89.5/87.4: colored -> MNIST gains 4 points, MNIST -> colored
 loses 3, and no epoch reaches 97 % both ways (quiet machine for epochs 1-4, shared after).
-The preset with 64-filter generators (`--g-filters 64 --cycle-b 0.1`, 2.5x the time per step)
+The preset with 64-filter generators (`--g-filters 64 --cycle-b 0.1`, about 3x the time per step)
 was stopped after 4 of 8 epochs (18 min): 91.4/68.3, 95.2/73.7, 83.9/74.2, 91.5/77.4, behind
 the 32-filter runs at the same epoch.
 
