@@ -90,7 +90,6 @@ class Preset:
         return model
 
 
-
 def discriminator_updates(model):
     """Discriminator (critic) updates per batch of `model`: its `critic_steps` or `d_steps`."""
     return int(getattr(model, "critic_steps", None) or getattr(model, "d_steps", 1))
