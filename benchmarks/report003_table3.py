@@ -101,12 +101,17 @@ def latest_checkpoint(checkpoint):
 
 
 def generator_scores(model, checkpoint, n, out):
-    """Conditional accuracy and IS of the generator, cached in `out` per checkpoint and n."""
+    """Conditional accuracy and IS of the generator, cached in `out` per checkpoint and n.
+
+    `checkpoint` is the generator's `.keras` file, or the list of files of a
+    `gankit.studies.GeneratorMixture`.
+    """
     from gankit.metrics.summary import evaluate_generator
 
     path = os.path.join(out, "generator_scores.json")
     cache = json.load(open(path)) if os.path.isfile(path) else {}
-    key = f"{os.path.abspath(checkpoint)}|{os.path.getmtime(checkpoint):.0f}|{n}"
+    files = [checkpoint] if isinstance(checkpoint, str) else list(checkpoint)
+    key = ";".join(f"{os.path.abspath(f)}|{os.path.getmtime(f):.0f}" for f in files) + f"|{n}"
     if key not in cache:
         scores = evaluate_generator(model, "mnist", n=n)
         cache[key] = {k: float(scores[k]) for k in

@@ -7,6 +7,9 @@ augmented ones (`--augment` of `report003_table3.py`), and writes
 and Fréchet distance beside the test accuracy of the LeNets trained on its samples. It answers
 "does a better generator make a better training set?".
 
+With `--mixture`, one more generator is measured: the checkpoints given there sampled together,
+each drawing an equal share of the 55,000 images (`gankit.studies.GeneratorMixture`).
+
 Every cell is appended to the study CSV of `report003_table3.py` for that checkpoint's `--out`
 folder at once (one folder per checkpoint under `--out`), so rerunning continues.
 
@@ -14,11 +17,13 @@ Example (about 3 minutes per generator without augmentation, 5 with, on 2 cores)
 
 ```
 python benchmarks/report003_table3_marks.py \
-    --checkpoints benchmarks/out/fast_presets/fast-cgan benchmarks/out/fast-cgan-15 --epochs 10
+    --checkpoints benchmarks/out/fast_presets/fast-cgan benchmarks/out/fast-cgan-15 --epochs 10 \
+    --mixture benchmarks/out/fast_presets/fast-cgan/checkpoints/*.keras
 ```
 """
 
 import argparse
+import hashlib
 import os
 import sys
 import time
@@ -33,8 +38,11 @@ FRACTIONS = (0.0, 0.01)
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--checkpoints", nargs="+", required=True,
+    p.add_argument("--checkpoints", nargs="+", default=[],
                    help="run folders (of `gankit train`) or .keras files of conditional GANs")
+    p.add_argument("--mixture", nargs="+", default=[],
+                   help="run folders or .keras files sampled together as one more generator "
+                        "(an equal share each; gankit.studies.GeneratorMixture)")
     p.add_argument("--epochs", type=int, default=10, help="LeNet epochs per cell (report: 30)")
     p.add_argument("--total", type=int, default=55000)
     p.add_argument("--no-augment", action="store_true", help="plain LeNets only")
@@ -49,6 +57,8 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.epochs < 1 or args.total < 1:
         p.error("--epochs and --total must be positive")
+    if not args.checkpoints and not args.mixture:
+        p.error("give --checkpoints, --mixture or both")
     return args
 
 
@@ -57,9 +67,7 @@ def _folder(args, checkpoint):
     return os.path.join(args.out, name)
 
 
-def measure(args, checkpoint, real, test):
-    """Rows `{augment, fraction, accuracy, seconds}` and the generator's scores."""
-    from gankit import studies
+def _load(checkpoint):
     from gankit.cli import CLIError, load_model
 
     try:
@@ -68,9 +76,26 @@ def measure(args, checkpoint, real, test):
         sys.exit(f"report003_table3_marks: {err}")
     if not getattr(model, "num_classes", None):
         sys.exit(f"report003_table3_marks: {checkpoint} is not a conditional GAN.")
-    out = _folder(args, checkpoint)
+    return model
+
+
+def measure(args, checkpoint, real, test):
+    """Rows `{augment, fraction, accuracy, ...}`, the generator's scores and its file(s).
+
+    `checkpoint`: a run folder or `.keras` file, or a list of them sampled as one
+    `GeneratorMixture`.
+    """
+    from gankit import studies
+
+    if isinstance(checkpoint, str):
+        model, file = _load(checkpoint), table3.latest_checkpoint(checkpoint)
+        out = _folder(args, checkpoint)
+    else:
+        files = [table3.latest_checkpoint(c) for c in checkpoint]
+        model, file = studies.GeneratorMixture([_load(f) for f in files]), files
+        digest = hashlib.sha256("\n".join(map(os.path.abspath, files)).encode()).hexdigest()
+        out = os.path.join(args.out, f"mixture_of_{len(files)}_{digest[:10]}")
     os.makedirs(out, exist_ok=True)
-    file = table3.latest_checkpoint(checkpoint)
     scores = table3.generator_scores(model, file, args.evaluate_n, out)
     rows = []
     for augment in (False,) if args.no_augment else (False, True):
@@ -81,6 +106,12 @@ def measure(args, checkpoint, real, test):
             seed=args.seed, validation=args.validation, augment=augment)
         rows += [{**r, "augment": augment} for r in found]
     return rows, scores, file
+
+
+def _generator_name(file):
+    if isinstance(file, str):
+        return f"`{table3.shown_path(file)}`"
+    return f"mixture of the {len(file)} checkpoints below"
 
 
 def marks_table(results, args):
@@ -94,7 +125,7 @@ def marks_table(results, args):
                 cells.append("" if row is None else
                              f"{table3.pct(row['accuracy'], 2)}"
                              f" ({'met' if row['accuracy'] >= target else 'not met'})")
-            lines.append([f"`{table3.shown_path(file)}`",
+            lines.append([_generator_name(file),
                           table3.pct(scores.get("conditional_accuracy"), 2),
                           f"{scores.get('inception_score', float('nan')):.3f}",
                           f"{scores.get('frechet_distance', float('nan')):.2f}",
@@ -111,6 +142,8 @@ def main(argv=None):
     start = time.perf_counter()
     real, test = mnist_splits(args.limit_real, args.limit_test)
     results = {c: measure(args, c, real, test) for c in args.checkpoints}
+    if args.mixture:
+        results["mixture"] = measure(args, list(args.mixture), real, test)
     minutes = sum(r["seconds"] for rows, _, _ in results.values() for r in rows) / 60
     report = ", ".join(f"{label} {table3.pct(value)} %" for label, _, value, _ in table3.MARKS)
     body = [
@@ -122,6 +155,11 @@ def main(argv=None):
         marks_table(results, args)]
     notes = ["Augmented LeNet: random shifts (up to 2 pixels) and rotations (about 5 degrees) "
              "while training, not the report's recipe."]
+    if args.mixture:
+        files = results["mixture"][2]
+        notes.append("Mixture (`gankit.studies.GeneratorMixture`): the synthetic images drawn "
+                     f"in {len(files)} equal shares, one from each of "
+                     + ", ".join(f"`{table3.shown_path(f)}`" for f in files) + ".")
     page = write_page("report003_table3_marks", "Report 003, Table 3: issue 10's marks for "
                       "several generators", "\n".join(body), minutes=minutes, notes=notes,
                       out_dir=args.results_dir)

@@ -72,6 +72,7 @@ _EXPORTS = {
     "conditional_accuracy": "gankit.metrics",
     "class_coverage": "gankit.metrics",
     "retraining_study": "gankit.studies",
+    "GeneratorMixture": "gankit.studies",
     # grading
     "save_grid": "gankit.grading",
     "read_grid": "gankit.grading",

@@ -213,3 +213,57 @@ def test_real_plus_synthetic_run_trains_on_both_sets_whole(tiny, monkeypatch, tm
     assert studies.retraining_study(synthetic, real, test, **kwargs) == rows
     assert len(spy.phases) == 2
     assert studies.plot_study(csv_path, tmp_path / "study.png").stat().st_size > 1000
+
+
+class _StripeCGAN:
+    """A fake conditional generator: a stripe at the label's rows, of brightness `level`."""
+
+    num_classes = 10
+
+    def __init__(self, level):
+        self.level, self.calls = level, []
+
+    def generate(self, labels, seed=None, batch_size=500):
+        labels = np.asarray(labels)
+        self.calls.append((labels.copy(), seed))
+        noise = np.random.default_rng(seed).uniform(0, 0.01, (len(labels), 28, 28, 1))
+        x = np.full((len(labels), 28, 28, 1), -1.0, np.float32) + noise.astype(np.float32)
+        for i, c in enumerate(labels):
+            x[i, 2 * c : 2 * c + 6, 4:24] = self.level
+        return x
+
+
+def test_generator_mixture_draws_equal_shares_in_order_with_seeds():
+    a, b, c = _StripeCGAN(1.0), _StripeCGAN(0.5), _StripeCGAN(0.0)
+    mixture = studies.GeneratorMixture([a, b, c])
+    labels = np.random.default_rng(1).permutation(np.arange(10) % 10)
+    images = mixture.generate(labels, seed=7)
+    assert images.shape == (10, 28, 28, 1) and images.dtype == np.float32
+    # shares of 4, 3, 3 labels in order, generator i seeded with seed + i
+    assert [len(call[0]) for call in a.calls + b.calls + c.calls] == [4, 3, 3]
+    assert [a.calls[0][1], b.calls[0][1], c.calls[0][1]] == [7, 8, 9]
+    stripes = [images[i, 2 * k + 2, 10, 0] for i, k in enumerate(labels)]
+    np.testing.assert_allclose(stripes, [1.0] * 4 + [0.5] * 3 + [0.0] * 3)
+    np.testing.assert_array_equal(mixture.generate(labels, seed=7), images)
+    assert not np.array_equal(mixture.generate(labels, seed=8), images)
+    assert mixture.num_classes == 10
+
+
+def test_generator_mixture_feeds_the_study_and_rejects_bad_generators(tiny):
+    _, real, test = tiny
+    a, b = _StripeCGAN(1.0), _StripeCGAN(0.6)
+    rows = studies.retraining_study(studies.GeneratorMixture([a, b]), real, test, total=100,
+                                    fractions=(0.0,), strategies=("mixed",), epochs=1,
+                                    verbose=0, validation=VALIDATION)
+    assert rows[0]["n_synthetic"] == 100 and 0.0 <= rows[0]["accuracy"] <= 1.0
+    drawn = np.concatenate([a.calls[0][0], b.calls[0][0]])
+    assert len(a.calls[0][0]) == len(b.calls[0][0]) == 50
+    assert np.bincount(drawn, minlength=10).tolist() == [10] * 10
+    with pytest.raises(ValueError, match="at least one"):
+        studies.GeneratorMixture([])
+    with pytest.raises(ValueError, match="generate"):
+        studies.GeneratorMixture([a, object()])
+    other = _StripeCGAN(1.0)
+    other.num_classes = 5
+    with pytest.raises(ValueError, match="one number of classes"):
+        studies.GeneratorMixture([a, other])
