@@ -183,7 +183,7 @@ _PRESETS = [
         f"{FAST_CGAN_LEARNING_RATE:g} "
         "falling linearly to 0 over the run, samples from a moving average of G's weights "
         f"(momentum {FAST_CGAN_EMA}): gankit's CPU demo preset; conditional accuracy 99.0 %, "
-        f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (5.0 min on a 2-core CPU; "
+        f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (5.0-5.7 min on a 2-core CPU; "
         "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)",
         True, 64, "mnist",
         lambda shape, k, seed: models.ConditionalGAN(
