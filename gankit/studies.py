@@ -70,9 +70,10 @@ class GeneratorMixture:
     A training set drawn from one GAN lacks the variety of real handwriting (its samples
     are more typical than real digits); drawing it evenly from several generators, for example
     the checkpoints of different runs and epochs, adds some back. Report 003 used one
-    generator; on this repository's CPU runs, 55k digits drawn from six `fast-cgan`
-    checkpoints gave a synthetic-only LeNet 96.1 % (plain) and 97.1 % (augmented) against
-    95.8 % / 97.0 % for the best single one (`docs/results/report003_table3_marks.md`).
+    generator; on this repository's CPU runs, 55k digits drawn from nine `fast-cgan`
+    checkpoints of three runs gave the best synthetic-only LeNets, 96.3 % (plain) and 97.3 %
+    (augmented), against at most 96.3 % / 97.0 % for one generator alone
+    (`docs/results/report003_table3_marks.md`).
 
     Args:
         generators: conditional models with `generate(labels, seed=...)` and the same
