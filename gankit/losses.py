@@ -1,4 +1,5 @@
-"""Adversarial losses on logits and the WGAN-GP gradient penalty, in pure `keras.ops`.
+"""Adversarial losses on logits, the WGAN-GP gradient penalty and the mode-seeking term, in pure
+`keras.ops`.
 
 Every loss takes the discriminator's raw outputs (logits, any shape with the batch first: a
 single score per image or a patch map) and averages over all elements.
@@ -22,6 +23,12 @@ Mixed precision: every loss, `score`, `interpolates` and the gradient penalty ca
 to float32 and return float32, so under `keras.mixed_precision.set_dtype_policy("mixed_bfloat16")`
 (or `"mixed_float16"`) the networks compute in 16 bits while the losses and the logged values do
 not.
+
+The mode-seeking term (`mode_seeking`, Mao et al. 2019, "Mode Seeking Generative Adversarial
+Networks for Diverse Image Synthesis") is a generator regularizer, not an adversarial loss:
+G minimises `1 / (ratio + eps)`, where `ratio = mean|G(z1, y) - G(z2, y)| / mean|z1 - z2|`, so
+two noise vectors of one label must give different images (see `AdversarialModel`'s
+`mode_seeking_weight`).
 
 One-sided label smoothing (report 003: real targets 0.9 instead of 1) moves only the real
 target towards the fake one: `1 - s` for the sigmoid losses, `b - s (b - a)` for LSGAN. It has no
@@ -54,6 +61,7 @@ __all__ = [
     "lsgan_discriminator_loss",
     "lsgan_generator_loss",
     "minimax_generator_loss",
+    "mode_seeking",
     "penalty_from_gradients",
     "wasserstein_discriminator_loss",
     "wasserstein_generator_loss",
@@ -498,3 +506,35 @@ def gradient_penalty(gradient_fn, real, fake, alpha, epsilon=1e-12):
     ```
     """
     return penalty_from_gradients(gradient_fn(interpolates(real, fake, alpha)), epsilon)
+
+
+def mode_seeking(fake_a, fake_b, noise_a, noise_b, epsilon=1e-5):
+    """The mode-seeking regularizer of MSGAN (Mao et al., CVPR 2019), for the generator.
+
+    Two batches generated from the same labels (or none) and different noise should differ
+    in proportion to their noise: the ratio of the mean absolute image difference to the mean
+    absolute noise difference is maximised by minimising its inverse. It counters mode
+    collapse, trading some fidelity for variety (as in the paper's official code, the means
+    are over the whole batch).
+
+    Args:
+        fake_a: generated images `(batch, ...)` from `noise_a`.
+        fake_b: generated images from `noise_b` (same labels, same shape as `fake_a`).
+        noise_a: the noise of `fake_a`, `(batch, ...)`.
+        noise_b: the noise of `fake_b`.
+        epsilon: added to the ratio before inverting it.
+
+    Returns:
+        `(loss, ratio)`: the float32 scalar `1 / (ratio + epsilon)` that G minimises, and the
+        ratio itself (larger: more varied images).
+
+    Example:
+
+    ```python
+    loss, ratio = losses.mode_seeking(g([z1, y]), g([z2, y]), z1, z2)
+    ```
+    """
+    images = ops.mean(ops.abs(_float32(fake_a) - _float32(fake_b)))
+    noise = ops.mean(ops.abs(_float32(noise_a) - _float32(noise_b)))
+    ratio = images / noise
+    return 1.0 / (ratio + epsilon), ratio

@@ -27,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
+from gankit import losses
 from gankit.checks import check_int
 from gankit.models.replicas import Shard
 from gankit.models.two_player import TwoPlayerModel
@@ -81,6 +82,16 @@ def _check_momentum(momentum):
             f"ema_momentum must be None or a float in (0, 1), e.g. 0.999; got {momentum!r}."
         )
     return float(momentum)
+
+
+def _check_weight(name, weight):
+    try:
+        weight = float(weight)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number >= 0, got {weight!r}.") from None
+    if not np.isfinite(weight) or weight < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {weight!r}.")
+    return weight
 
 
 def _noise_shape(generator):
@@ -141,6 +152,12 @@ class AdversarialModel(TwoPlayerModel):
         ema_momentum: None, or a float in (0, 1) (e.g. 0.999): also keep an exponential moving
             average of the generator's weights, updated after every generator update, which
             `generate` and `interpolate` then use (see `average_weights`).
+        mode_seeking_weight: float >= 0, weight of the mode-seeking term of MSGAN (Mao et al.
+            2019; `gankit.losses.mode_seeking`) in G's loss. 0 (the default) leaves it out;
+            above 0, each generator update also generates a second batch from fresh noise and
+            the same labels, G is pushed to make the two batches differ (more varied samples,
+            at some cost in fidelity and about a third more time per step), and the ratio
+            `mean|G(z1) - G(z2)| / mean|z1 - z2|` is logged as `diversity`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """
 
@@ -150,9 +167,13 @@ class AdversarialModel(TwoPlayerModel):
 
     def __init__(
         self, generator, discriminator, latent_dim=None, num_classes=None, seed=None,
-        ema_momentum=None, **kwargs
+        ema_momentum=None, mode_seeking_weight=0.0, **kwargs
     ):
         super().__init__(seed=seed, **kwargs)
+        self.mode_seeking_weight = _check_weight("mode_seeking_weight", mode_seeking_weight)
+        if self.mode_seeking_weight:
+            self.log_names = (*self.log_names, "diversity")
+            self.trackers["diversity"] = keras.metrics.Mean(name="diversity")
         for role, net in (("generator", generator), (self.net_arguments[1], discriminator)):
             if not isinstance(net, keras.layers.Layer):
                 raise ValueError(
@@ -243,6 +264,7 @@ class AdversarialModel(TwoPlayerModel):
         config = super().get_config()
         config["latent_dim"] = self.latent_dim
         config["ema_momentum"] = self.ema_momentum
+        config["mode_seeking_weight"] = self.mode_seeking_weight
         return config
 
     # ------------------------------------------------------------------ weight average
@@ -386,10 +408,10 @@ class AdversarialModel(TwoPlayerModel):
         """
         return 0.0, {}
 
-    def _fake(self, one_hot, batch_size):
-        return self.generator(
-            self._generator_inputs(self._noise(batch_size), one_hot), training=True
-        )
+    def _fake(self, one_hot, batch_size, noise=None):
+        """G's images (training mode) from `noise`, or from fresh noise when it is None."""
+        noise = self._noise(batch_size) if noise is None else noise
+        return self.generator(self._generator_inputs(noise, one_hot), training=True)
 
     def _discriminator_step(self, real, one_hot, fake):
         """One discriminator update on `real` and the (gradient-stopped) `fake` batch."""
@@ -449,23 +471,36 @@ class AdversarialModel(TwoPlayerModel):
         for _ in range(self.d_steps - 1):
             self._discriminator_step(real, one_hot, self._fake(one_hot, batch_size))
         with tf.GradientTape() as tape:
-            fake = self._fake(one_hot, batch_size)
+            noise = self._noise(batch_size)
+            fake = self._fake(one_hot, batch_size, noise)
             with tape.stop_recording():
                 self._discriminator_step(real, one_hot, fake)
-            g_loss, scaled = self._generator_objective(fake, one_hot, shard)
+            g_loss, scaled = self._generator_objective(fake, one_hot, shard, noise)
         return self._apply_generator_update(tape, g_loss, scaled, shard)
 
-    def _generator_objective(self, fake, one_hot, shard):
-        """G's loss on the `fake` batch, computed inside G's tape, and the form to differentiate.
+    def _generator_objective(self, fake, one_hot, shard, noise):
+        """G's loss on the `fake` batch (made from `noise`), computed inside G's tape, and the
+        form to differentiate.
+
+        With `mode_seeking_weight > 0` a second batch from fresh noise and the same labels adds
+        the weighted mode-seeking term (`gankit.losses.mode_seeking`) and logs `diversity`.
 
         Returns:
-            `(g_loss, scaled)`: the loss to log (regularization losses included) and its share
-            of the global batch's mean (`gankit.models.replicas`), loss-scaled under float16.
+            `(g_loss, scaled)`: the loss to log (regularization and mode-seeking terms included)
+            and its share of the global batch's mean (`gankit.models.replicas`), loss-scaled
+            under float16.
         """
         fake_logits = self.discriminator(self._discriminator_inputs(fake, one_hot), training=True)
         g_loss = self.adversarial_loss.generator_loss(fake_logits)
         if self.generator.losses:
             g_loss = g_loss + ops.sum(self.generator.losses)
+        if self.mode_seeking_weight:
+            batch_size = ops.shape(fake)[0]
+            other_noise = self._noise(batch_size)
+            other = self._fake(one_hot, batch_size, other_noise)
+            term, ratio = losses.mode_seeking(fake, other, noise, other_noise)
+            g_loss = g_loss + self.mode_seeking_weight * term
+            self.update_trackers({"diversity": ratio}, shard.tracker_weight)
         return g_loss, self.g_optimizer.scale_loss(shard.scale(g_loss))
 
     def _apply_generator_update(self, tape, g_loss, scaled, shard):

@@ -137,8 +137,9 @@ class WGANGP(AdversarialModel):
             self._discriminator_step(part, part_one_hot, fake)
         shard = Shard(ops.shape(part)[0])
         with tf.GradientTape() as tape:
-            fake = self._fake(part_one_hot, ops.shape(part)[0])  # fresh noise
-            g_loss, scaled = self._generator_objective(fake, part_one_hot, shard)
+            noise = self._noise(ops.shape(part)[0])  # fresh noise
+            fake = self._fake(part_one_hot, ops.shape(part)[0], noise)
+            g_loss, scaled = self._generator_objective(fake, part_one_hot, shard, noise)
         return self._apply_generator_update(tape, g_loss, scaled, shard)
 
     def discriminator_penalty(self, real, fake, one_hot):
