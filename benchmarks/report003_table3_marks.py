@@ -7,8 +7,9 @@ augmented ones (`--augment` of `report003_table3.py`), and writes
 and Fréchet distance beside the test accuracy of the LeNets trained on its samples. It answers
 "does a better generator make a better training set?".
 
-With `--mixture`, one more generator is measured: the checkpoints given there sampled together,
-each drawing an equal share of the 55,000 images (`gankit.studies.GeneratorMixture`).
+Each `--mixture` (the option may be repeated) adds one more generator: the checkpoints given
+there sampled together, each drawing an equal share of the 55,000 images
+(`gankit.studies.GeneratorMixture`).
 
 Every cell is appended to the study CSV of `report003_table3.py` for that checkpoint's `--out`
 folder at once (one folder per checkpoint under `--out`), so rerunning continues.
@@ -40,9 +41,10 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--checkpoints", nargs="+", default=[],
                    help="run folders (of `gankit train`) or .keras files of conditional GANs")
-    p.add_argument("--mixture", nargs="+", default=[],
+    p.add_argument("--mixture", nargs="+", action="append", default=[],
                    help="run folders or .keras files sampled together as one more generator "
-                        "(an equal share each; gankit.studies.GeneratorMixture)")
+                        "(an equal share each; gankit.studies.GeneratorMixture); repeat the "
+                        "option for several mixtures")
     p.add_argument("--epochs", type=int, default=10, help="LeNet epochs per cell (report: 30)")
     p.add_argument("--total", type=int, default=55000)
     p.add_argument("--no-augment", action="store_true", help="plain LeNets only")
@@ -108,15 +110,15 @@ def measure(args, checkpoint, real, test):
     return rows, scores, file
 
 
-def _generator_name(file):
+def _generator_name(key, file):
     if isinstance(file, str):
         return f"`{table3.shown_path(file)}`"
-    return f"mixture of the {len(file)} checkpoints below"
+    return f"{key} ({len(file)} checkpoint{'s' if len(file) != 1 else ''}, below)"
 
 
 def marks_table(results, args):
     lines = []
-    for rows, scores, file in results.values():
+    for key, (rows, scores, file) in results.items():
         for augment in (False,) if args.no_augment else (False, True):
             cells = []
             for _, fraction, _, target in table3.MARKS:
@@ -125,7 +127,7 @@ def marks_table(results, args):
                 cells.append("" if row is None else
                              f"{table3.pct(row['accuracy'], 2)}"
                              f" ({'met' if row['accuracy'] >= target else 'not met'})")
-            lines.append([_generator_name(file),
+            lines.append([_generator_name(key, file),
                           table3.pct(scores.get("conditional_accuracy"), 2),
                           f"{scores.get('inception_score', float('nan')):.3f}",
                           f"{scores.get('frechet_distance', float('nan')):.2f}",
@@ -142,8 +144,8 @@ def main(argv=None):
     start = time.perf_counter()
     real, test = mnist_splits(args.limit_real, args.limit_test)
     results = {c: measure(args, c, real, test) for c in args.checkpoints}
-    if args.mixture:
-        results["mixture"] = measure(args, list(args.mixture), real, test)
+    for i, files in enumerate(args.mixture, 1):
+        results[f"mixture {i}"] = measure(args, list(files), real, test)
     minutes = sum(r["seconds"] for rows, _, _ in results.values() for r in rows) / 60
     report = ", ".join(f"{label} {table3.pct(value)} %" for label, _, value, _ in table3.MARKS)
     body = [
@@ -155,10 +157,10 @@ def main(argv=None):
         marks_table(results, args)]
     notes = ["Augmented LeNet: random shifts (up to 2 pixels) and rotations (about 5 degrees) "
              "while training, not the report's recipe."]
-    if args.mixture:
-        files = results["mixture"][2]
-        notes.append("Mixture (`gankit.studies.GeneratorMixture`): the synthetic images drawn "
-                     f"in {len(files)} equal shares, one from each of "
+    for i in range(1, len(args.mixture) + 1):
+        files = results[f"mixture {i}"][2]
+        notes.append(f"Mixture {i} (`gankit.studies.GeneratorMixture`): the synthetic images "
+                     f"drawn in {len(files)} equal shares, one from each of "
                      + ", ".join(f"`{table3.shown_path(f)}`" for f in files) + ".")
     page = write_page("report003_table3_marks", "Report 003, Table 3: issue 10's marks for "
                       "several generators", "\n".join(body), minutes=minutes, notes=notes,

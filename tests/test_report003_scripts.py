@@ -105,16 +105,19 @@ def test_table3_marks_measure_a_mixture_of_checkpoints_as_one_generator(tiny_cga
     first = next((tiny_cgan / "checkpoints").glob("*.keras"))
     second = tmp_path / "copy.keras"
     shutil.copy(first, second)
-    args = ["--mixture", str(first), str(second), "--no-augment", "--total", "200",
+    args = ["--mixture", str(first), str(second), "--mixture", str(second),
+            "--no-augment", "--total", "200",
             "--epochs", "1", "--validation", "100", "--limit-real", "400", "--limit-test", "200",
             "--evaluate-n", "100", "--out", str(tmp_path / "out"),
             "--results-dir", str(tmp_path / "results")]
     out = run_script("report003_table3_marks.py", *args)
-    assert out.count("[retraining_study]") == 2  # plain LeNets at 0 % and 1 % real
+    assert out.count("[retraining_study]") == 4  # two mixtures: plain LeNets at 0 % and 1 % real
     page = (tmp_path / "results" / "report003_table3_marks.md").read_text()
-    rows = [line for line in page.splitlines() if line.startswith("| mixture of the 2 ")]
+    rows = [line for line in page.splitlines() if line.startswith("| mixture 1 (2 checkpoints")]
     assert len(rows) == 1 and rows[0].count("(not met)") == 2
-    assert "equal shares, one from each of" in page and "copy.keras" in page
+    assert sum(line.startswith("| mixture 2 (1 checkpoint,") for line in page.splitlines()) == 1
+    assert "Mixture 1 (`gankit.studies.GeneratorMixture`): the synthetic images drawn in 2 " \
+        "equal shares, one from each of" in page and "copy.keras" in page
     assert "[retraining_study]" not in run_script("report003_table3_marks.py", *args)
     none = run_script("report003_table3_marks.py", "--epochs", "1", expect=2)
     assert "give --checkpoints, --mixture or both" in none
