@@ -11,7 +11,9 @@ All are `TwoPlayerModel`s (`gankit.models.two_player`) and share the keyword-onl
 `compile(d_optimizer=..., g_optimizer=..., loss=..., label_smoothing=...)` with `gankit.losses`'
 adversarial losses, and saving to `.keras` with both optimizers and every random stream. The GANs
 (`AdversarialModel`, `gankit.models.base`) add `generate(n_or_labels, seed=None)` and
-`interpolate(z0, z1, steps, method=...)`; CycleGAN adds `translate(images, direction)`.
+`interpolate(z0, z1, steps, method=...)`, and take `ema_momentum=` (sample from a moving
+average of G's weights) and `mode_seeking_weight=` (MSGAN's diversity term in G's loss, logged
+as `diversity`); CycleGAN adds `translate(images, direction)`.
 `compile(jit_compile="auto")` uses XLA when it is faster on this machine, timed at the first
 `fit` and cached (`gankit.models.xla_choice`, `XLAChoice`).
 
