@@ -8,7 +8,8 @@ Each preset of ``gankit.presets`` trains on its default dataset (MNIST; Fashion-
 conditional WGAN-GP of report 002) for a wall-clock budget, then writes a 10x10 grid from fixed
 noise (one class per row for conditional models) to ``OUT/<preset>.png`` and prints the epochs
 done, the minutes, and the LeNet scores of 2,000 samples (``gankit.metrics.evaluate_generator``).
-A summary goes to ``OUT/summary.json``.
+A summary goes to ``OUT/summary.json``; a run of some ``--models`` replaces only their entries
+there, so the other presets' earlier runs stay listed.
 """
 
 import argparse
@@ -83,8 +84,20 @@ def main():
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
     results = [run(name, args.minutes, args.out) for name in args.models]
-    with open(Path(args.out) / "summary.json", "w") as f:
-        json.dump(results, f, indent=1)
+    write_summary(Path(args.out) / "summary.json", results)
+
+
+def write_summary(path, results):
+    """Writes `results` to the JSON list at `path`, keeping the entries of other models.
+
+    Entries are ordered as `gankit.presets.names()` (unknown names last, in their order).
+    """
+    kept = json.loads(path.read_text()) if path.exists() else []
+    fresh = {r["model"]: r for r in results}
+    merged = [r for r in kept if r["model"] not in fresh] + list(fresh.values())
+    order = {name: i for i, name in enumerate(presets.names())}
+    merged.sort(key=lambda r: order.get(r["model"], len(order)))
+    path.write_text(json.dumps(merged, indent=1))
 
 
 if __name__ == "__main__":

@@ -72,3 +72,18 @@ def test_torch_cyclegan_has_gankit_parameter_counts():
 
     _, counts = torch_cyclegan.make_step()
     assert counts == (11_378_179, 2_764_737)
+
+
+def test_sample_runs_summary_keeps_other_presets_and_orders_them_as_the_presets(tmp_path):
+    import json
+
+    import sample_runs
+
+    path = tmp_path / "summary.json"
+    sample_runs.write_summary(path, [{"model": "wgan-gp", "minutes": 1.5},
+                                     {"model": "gan", "minutes": 1.5}])
+    sample_runs.write_summary(path, [{"model": "fast-cgan", "minutes": 2.0},
+                                     {"model": "gan", "minutes": 3.0}])
+    summary = json.loads(path.read_text())
+    assert [r["model"] for r in summary] == ["gan", "fast-cgan", "wgan-gp"]
+    assert [r["minutes"] for r in summary] == [3.0, 2.0, 1.5]
