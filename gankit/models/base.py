@@ -156,7 +156,7 @@ class AdversarialModel(TwoPlayerModel):
             2019; `gankit.losses.mode_seeking`) in G's loss. 0 (the default) leaves it out;
             above 0, each generator update also generates a second batch from fresh noise and
             the same labels, G is pushed to make the two batches differ (more varied samples,
-            at some cost in fidelity and about a third more time per step), and the ratio
+            at some cost in fidelity and about 40 % more time per step), and the ratio
             `mean|G(z1) - G(z2)| / mean|z1 - z2|` is logged as `diversity`.
         **kwargs: passed to `keras.Model` (e.g. `name`).
     """

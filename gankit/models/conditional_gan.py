@@ -19,7 +19,8 @@ class ConditionalGAN(AdversarialModel):
         latent_dim: noise size (None: read from the generator).
         num_classes: number of classes (None: read from the generator's label input).
         seed: seed of the training noise stream.
-        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`),
+            `mode_seeking_weight` (MSGAN's diversity term in G's loss; both described in
             `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:

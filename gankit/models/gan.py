@@ -20,7 +20,8 @@ class GAN(AdversarialModel):
         discriminator: `keras.Model` images -> logits.
         latent_dim: noise size (None: read from the generator).
         seed: seed of the training noise stream.
-        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`),
+            `mode_seeking_weight` (MSGAN's diversity term in G's loss; both described in
             `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:

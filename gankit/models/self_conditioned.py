@@ -82,7 +82,8 @@ class SelfConditionedGAN(AdversarialModel):
         discriminator: conditional discriminator `[images, one_hot_cluster] -> logits`.
         latent_dim: noise size (None: read from the generator).
         seed: seed of the training noise stream.
-        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`),
+            `mode_seeking_weight` (MSGAN's diversity term in G's loss; both described in
             `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:

@@ -51,7 +51,8 @@ class WGANGP(AdversarialModel):
             batch).
         gp_weight: weight of the gradient penalty (lambda).
         seed: seed of the training noise stream (noise and interpolation weights).
-        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`, see
+        **kwargs: `ema_momentum` (keep a moving average of G's weights for `generate`),
+            `mode_seeking_weight` (MSGAN's diversity term in G's loss; both described in
             `AdversarialModel`) and `keras.Model` arguments (`name`).
 
     Example:
