@@ -8,8 +8,8 @@ Each preset of ``gankit.presets`` trains on its default dataset (MNIST; Fashion-
 conditional WGAN-GP of report 002) for a wall-clock budget, then writes a 10x10 grid from fixed
 noise (one class per row for conditional models) to ``OUT/<preset>.png`` and prints the epochs
 done, the minutes, and the LeNet scores of 2,000 samples (``gankit.metrics.evaluate_generator``).
-A summary goes to ``OUT/summary.json``; a run of some ``--models`` replaces only their entries
-there, so the other presets' earlier runs stay listed.
+A summary goes to ``OUT/summary.json`` after each model; a run of some ``--models`` replaces only
+their entries there, so the other presets' earlier runs stay listed.
 """
 
 import argparse
@@ -48,6 +48,8 @@ def run(name, minutes, out, seed=0):
     info = data.info(preset.dataset)
     keras.utils.set_random_seed(seed)
     model = preset.build(info.image_shape, info.num_classes, seed=seed)
+    if hasattr(model, "adapt"):  # fast-dcgan: k-means of the training images, as gankit train does
+        model.adapt(data.load_arrays(preset.dataset, "train")[0], seed=seed)
     preset.compile(model)
     ds = data.load(preset.dataset, batch_size=preset.batch_size, one_hot=preset.conditional,
                    seed=seed, drop_remainder=True)
@@ -83,8 +85,8 @@ def main():
     parser.add_argument("--out", default="docs/samples")
     args = parser.parse_args()
     Path(args.out).mkdir(parents=True, exist_ok=True)
-    results = [run(name, args.minutes, args.out) for name in args.models]
-    write_summary(Path(args.out) / "summary.json", results)
+    for name in args.models:  # the summary is written after each model: a failure keeps the rest
+        write_summary(Path(args.out) / "summary.json", [run(name, args.minutes, args.out)])
 
 
 def write_summary(path, results):
