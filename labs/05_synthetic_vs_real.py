@@ -372,8 +372,8 @@ check = gankit.labs.self_check(
 #   class in too few styles (low variety inside a row of its grid); the LeNet then meets real handwriting
 #   it never saw. Training longer does not cure it: the digits get sharper and the styles fewer
 #   (gankit measured the `fast-cgan` nets with Adam 1e-3: synthetic-only LeNet 95.8 % after 6 epochs,
-#   94.3 % after 15, when the conditional accuracy had risen to 99.4 %). Ask for variety instead: sample several generators as one
-#   (`gankit.GeneratorMixture([g1, g2])`), or train with MSGAN's mode-seeking term
+#   94.3 % after 15, when the conditional accuracy had risen to 99.4 %). Ask for variety instead: sample
+#   several generators as one (`gankit.GeneratorMixture([g1, g2])`), or train with MSGAN's mode-seeking term
 #   (`ConditionalGAN(..., mode_seeking_weight=1.0)`, the `fast-cgan-ms` preset: 95.3 % conditional
 #   accuracy, synthetic-only LeNet 97.2 %; `docs/results/report003_table3_marks.md`).
 # * **`ValueError` about the CSV holding other settings**: `total`, `epochs` or `seed` changed; use another
