@@ -147,6 +147,21 @@ WGAN_GP_CRITIC_STEPS = 5
 """Critic updates per generator update in the `wgan-gp` preset (WGAN-GP's Algorithm 1)."""
 
 
+
+def _fast_cgan_builder(mode_seeking_weight=0.0):
+    """The builder of `fast-cgan` (and, with a mode-seeking weight, of `fast-cgan-ms`)."""
+    return lambda shape, k, seed: models.ConditionalGAN(
+        compact_cgan_generator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
+        projection_discriminator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
+        num_classes=k, seed=seed, ema_momentum=FAST_CGAN_EMA,
+        mode_seeking_weight=mode_seeking_weight)
+
+
+# compile arguments of `fast-cgan` and `fast-cgan-ms` (fresh optimizers at every call)
+_fast_cgan_compile = _pair(FAST_CGAN_LEARNING_RATE, FAST_CGAN_LEARNING_RATE, loss="hinge",
+                           steps_per_execution=10)
+
+
 _PRESETS = [
     Preset(
         "gan", "MLP GAN, one hidden layer of 5000 units (report 000); Adam 2e-4 (the report's 0.02 "
@@ -189,13 +204,8 @@ _PRESETS = [
         f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (5.0-5.7 min on a 2-core CPU; "
         "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)",
         True, 64, "mnist",
-        lambda shape, k, seed: models.ConditionalGAN(
-            compact_cgan_generator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
-            projection_discriminator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
-            num_classes=k, seed=seed, ema_momentum=FAST_CGAN_EMA),
-        _pair(FAST_CGAN_LEARNING_RATE, FAST_CGAN_LEARNING_RATE, loss="hinge",
-              steps_per_execution=10), epochs=FAST_CGAN_EPOCHS,
-        decay_to_zero=True),
+        _fast_cgan_builder(),
+        _fast_cgan_compile, epochs=FAST_CGAN_EPOCHS, decay_to_zero=True),
     Preset(
         "fast-cgan-ms", "fast-cgan with MSGAN's mode-seeking term (Mao et al. 2019) in G's loss, "
         f"weight {FAST_CGAN_MODE_SEEKING:g}: more varied digits at some cost in conditional "
@@ -203,14 +213,8 @@ _PRESETS = [
         "on 55k of its digits alone scores 97.2 % on real ones vs 95.5 % (report 003, Table 3; "
         "benchmarks/report003_table3_marks.py; 6.8 min on a 2-core CPU)",
         True, 64, "mnist",
-        lambda shape, k, seed: models.ConditionalGAN(
-            compact_cgan_generator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
-            projection_discriminator(image_shape=shape, num_classes=k, filters=FAST_CGAN_FILTERS),
-            num_classes=k, seed=seed, ema_momentum=FAST_CGAN_EMA,
-            mode_seeking_weight=FAST_CGAN_MODE_SEEKING),
-        _pair(FAST_CGAN_LEARNING_RATE, FAST_CGAN_LEARNING_RATE, loss="hinge",
-              steps_per_execution=10), epochs=FAST_CGAN_EPOCHS,
-        decay_to_zero=True),
+        _fast_cgan_builder(mode_seeking_weight=FAST_CGAN_MODE_SEEKING),
+        _fast_cgan_compile, epochs=FAST_CGAN_EPOCHS, decay_to_zero=True),
     Preset(
         "fast-dcgan", "gankit's fast unconditional preset: the fast-cgan nets steered by "
         f"{FAST_DCGAN_CLUSTERS} k-means clusters of the training pixels instead of labels (a "
