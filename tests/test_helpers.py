@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from gankit.batches import predict_in_batches
-from gankit.checks import check_int
+from gankit.checks import check_int, check_weight
 from gankit.files import atomic_path, atomic_write, atomic_write_json
 
 
@@ -60,3 +60,10 @@ def test_check_int_names_the_argument_and_what_it_must_be():
         check_int("padding", -1, minimum=0, none=True)
     with pytest.raises(ValueError, match="`n` must be an integer >= 10, got 2.5"):
         check_int("n", 2.5, minimum=10)
+
+
+def test_check_weight_accepts_finite_numbers_from_zero_and_names_the_argument():
+    assert check_weight("w", 0) == 0.0 and check_weight("w", np.float32(2.5)) == 2.5
+    for bad in (-0.1, float("inf"), float("nan"), "heavy", None, True):
+        with pytest.raises(ValueError, match="`w` must be a finite number >= 0, got"):
+            check_weight("w", bad)

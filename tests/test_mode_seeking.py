@@ -88,6 +88,6 @@ def test_the_weight_is_saved_and_bad_weights_are_refused(tmp_path, tiny_nets, ti
     history = loaded.fit(batches(tiny_images, tiny_labels), epochs=1, verbose=0).history
     assert "diversity" in history
     assert ConditionalGAN(*tiny_nets("cgan")).get_config()["mode_seeking_weight"] == 0.0
-    for bad in (-1.0, float("nan"), "much"):
+    for bad in (-1.0, float("nan"), "much", True):
         with pytest.raises(ValueError, match="mode_seeking_weight"):
             ConditionalGAN(*tiny_nets("cgan"), mode_seeking_weight=bad)

@@ -28,7 +28,7 @@ import tensorflow as tf
 from keras import ops
 
 from gankit import losses
-from gankit.checks import check_int
+from gankit.checks import check_int, check_weight
 from gankit.models.replicas import Shard
 from gankit.models.two_player import TwoPlayerModel
 
@@ -82,16 +82,6 @@ def _check_momentum(momentum):
             f"ema_momentum must be None or a float in (0, 1), e.g. 0.999; got {momentum!r}."
         )
     return float(momentum)
-
-
-def _check_weight(name, weight):
-    try:
-        weight = float(weight)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a number >= 0, got {weight!r}.") from None
-    if not np.isfinite(weight) or weight < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {weight!r}.")
-    return weight
 
 
 def _noise_shape(generator):
@@ -170,7 +160,7 @@ class AdversarialModel(TwoPlayerModel):
         ema_momentum=None, mode_seeking_weight=0.0, **kwargs
     ):
         super().__init__(seed=seed, **kwargs)
-        self.mode_seeking_weight = _check_weight("mode_seeking_weight", mode_seeking_weight)
+        self.mode_seeking_weight = check_weight("mode_seeking_weight", mode_seeking_weight)
         if self.mode_seeking_weight:
             self.log_names = (*self.log_names, "diversity")
             self.trackers["diversity"] = keras.metrics.Mean(name="diversity")
