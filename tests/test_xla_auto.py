@@ -146,3 +146,15 @@ def test_array_input_is_timed_with_its_batch_size(tiny_nets, tiny_images, monkey
     model.fit(tiny_images, batch_size=8, epochs=1, verbose=0)
     assert model.jit_compile is False and model.xla_choice.reason == "measured"
     assert int(model.g_optimizer.iterations) == 4
+
+
+def test_a_mode_seeking_step_is_timed_apart_from_the_plain_step(tiny_nets, tiny_images):
+    spec = tf.data.Dataset.from_tensor_slices(tiny_images).batch(8).element_spec
+    plain = models.GAN(*tiny_nets("dcgan"), seed=0)
+    seeking = models.GAN(*tiny_nets("dcgan"), seed=0, mode_seeking_weight=1.0)
+    for model in (plain, seeking):
+        model.compile(jit_compile=False)
+    before = xla_choice.model_fingerprint(plain, spec)
+    after = xla_choice.model_fingerprint(seeking, spec)
+    assert "mode_seeking" not in before  # plain models keep the keys cached before it existed
+    assert after == {**before, "mode_seeking": True}

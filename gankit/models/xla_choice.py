@@ -146,7 +146,8 @@ def model_fingerprint(model, batch_spec):
     Returns:
         Dict: model class, each network's layer classes, the weight shapes and dtypes, the
         parameter count, the loss, `steps_per_execution`, the dtype policy, the distribution
-        strategy and the batch shapes.
+        strategy and the batch shapes; for a model with a mode-seeking term (a second
+        generator pass per step), `"mode_seeking": True`.
     """
     nets = {}
     for attr in ("generator", "discriminator", "generator_ab", "generator_ba",
@@ -155,7 +156,7 @@ def model_fingerprint(model, batch_spec):
         if isinstance(net, keras.Model):
             nets[attr] = [type(layer).__name__ for layer in net._flatten_layers()]
     loss = getattr(model, "adversarial_loss", None)
-    return {
+    signature = {
         "model": type(model).__name__,
         "nets": nets,
         "weights": [[list(w.shape), str(w.dtype)] for w in model.weights],
@@ -166,6 +167,9 @@ def model_fingerprint(model, batch_spec):
         "strategy": type(model.distribute_strategy).__name__,
         "batch": _spec(batch_spec),
     }
+    if getattr(model, "mode_seeking_weight", 0):  # keys of models without it stay as they were
+        signature["mode_seeking"] = True
+    return signature
 
 
 def _key(*parts):
