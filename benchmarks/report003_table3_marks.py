@@ -1,8 +1,10 @@
 """Issue 10's two Table 3 marks for several generators: synthetic only and 1 % real.
 
 Runs report 003's retraining study (`gankit.retraining_study`, strategy "mixed", 55,000 images)
-at 0 % and 1 % real images for every generator checkpoint given, with plain LeNets and with
-augmented ones (`--augment` of `report003_table3.py`), and writes
+at 0 % and 1 % real images for every generator checkpoint given, with the LeNet recipes of
+`--recipes` (`plain`: report 003's; `light`: random shifts and rotations; `handwriting`:
+stronger augmentation with stroke widths and a cosine learning-rate decay; see `RECIPES`), and
+writes
 `docs/results/report003_table3_marks.md`: each generator's conditional accuracy, Inception Score
 and Fréchet distance beside the test accuracy of the LeNets trained on its samples. It answers
 "does a better generator make a better training set?".
@@ -36,6 +38,14 @@ from results_page import RESULTS_DIR, markdown_table, mnist_splits, write_page  
 
 FRACTIONS = (0.0, 0.01)
 
+RECIPES = {
+    # name: (augment of gankit.retraining_study, cosine_decay)
+    "plain": (False, False),
+    "light": ("light", False),
+    "handwriting": ("handwriting", True),
+}
+"""LeNet training recipes: `plain` is report 003's (Adam 1e-3, constant), the others are not."""
+
 
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -47,7 +57,9 @@ def parse_args(argv=None):
                         "option for several mixtures")
     p.add_argument("--epochs", type=int, default=10, help="LeNet epochs per cell (report: 30)")
     p.add_argument("--total", type=int, default=55000)
-    p.add_argument("--no-augment", action="store_true", help="plain LeNets only")
+    p.add_argument("--recipes", nargs="+", choices=sorted(RECIPES), default=["plain", "light"],
+                   help="LeNet training recipes, one row each (default: plain light)")
+    p.add_argument("--no-augment", action="store_true", help="plain LeNets only (--recipes plain)")
     p.add_argument("--evaluate-n", type=int, default=10000)
     p.add_argument("--limit-real", type=int, default=None, help="quick tests only")
     p.add_argument("--limit-test", type=int, default=None, help="quick tests only")
@@ -61,6 +73,9 @@ def parse_args(argv=None):
         p.error("--epochs and --total must be positive")
     if not args.checkpoints and not args.mixture:
         p.error("give --checkpoints, --mixture or both")
+    if args.no_augment:
+        args.recipes = ["plain"]
+    args.recipes = list(dict.fromkeys(args.recipes))
     return args
 
 
@@ -82,7 +97,7 @@ def _load(checkpoint):
 
 
 def measure(args, checkpoint, real, test):
-    """Rows `{augment, fraction, accuracy, ...}`, the generator's scores and its file(s).
+    """Rows `{recipe, fraction, accuracy, ...}`, the generator's scores and its file(s).
 
     `checkpoint`: a run folder or `.keras` file, or a list of them sampled as one
     `GeneratorMixture`.
@@ -100,13 +115,16 @@ def measure(args, checkpoint, real, test):
     os.makedirs(out, exist_ok=True)
     scores = table3.generator_scores(model, file, args.evaluate_n, out)
     rows = []
-    for augment in (False,) if args.no_augment else (False, True):
-        settings = argparse.Namespace(**{**vars(args), "augment": augment})
+    for recipe in args.recipes:
+        augment, cosine_decay = RECIPES[recipe]
+        settings = argparse.Namespace(**{**vars(args), "augment": augment,
+                                         "cosine_decay": cosine_decay})
         found = studies.retraining_study(
             model, real, test, total=args.total, fractions=FRACTIONS, strategies=["mixed"],
             epochs=args.epochs, csv_path=os.path.join(out, table3.csv_name(settings)),
-            seed=args.seed, validation=args.validation, augment=augment)
-        rows += [{**r, "augment": augment} for r in found]
+            seed=args.seed, validation=args.validation, augment=augment,
+            cosine_decay=cosine_decay)
+        rows += [{**r, "recipe": recipe} for r in found]
     return rows, scores, file
 
 
@@ -119,10 +137,10 @@ def _generator_name(key, file):
 def marks_table(results, args):
     lines = []
     for key, (rows, scores, file) in results.items():
-        for augment in (False,) if args.no_augment else (False, True):
+        for recipe in args.recipes:
             cells = []
             for _, fraction, _, target in table3.MARKS:
-                row = next((r for r in rows if r["augment"] == augment
+                row = next((r for r in rows if r["recipe"] == recipe
                             and abs(r["fraction"] - fraction) < 1e-12), None)
                 cells.append("" if row is None else
                              f"{table3.pct(row['accuracy'], 2)}"
@@ -131,9 +149,9 @@ def marks_table(results, args):
                           table3.pct(scores.get("conditional_accuracy"), 2),
                           f"{scores.get('inception_score', float('nan')):.3f}",
                           f"{scores.get('frechet_distance', float('nan')):.2f}",
-                          "yes" if augment else "no", *cells])
+                          recipe, *cells])
     headers = ["generator checkpoint", "conditional accuracy (%)", "Inception Score",
-               "FID (LeNet)", "augmented LeNet"]
+               "FID (LeNet)", "LeNet recipe"]
     headers += [f"{label}: test accuracy (%), mark {table3.pct(target)}"
                 for label, _, _, target in table3.MARKS]
     return markdown_table(headers, lines)
@@ -155,8 +173,9 @@ def main(argv=None):
         f"of the generator; tested on the {len(test[0]):,} real test images. Report 003 "
         f"(its CGAN: conditional accuracy 99.7 %, IS 10.029; 30 LeNet epochs): {report}.", "",
         marks_table(results, args)]
-    notes = ["Augmented LeNet: random shifts (up to 2 pixels) and rotations (about 5 degrees) "
-             "while training, not the report's recipe."]
+    notes = [f"LeNet recipe `{name}`: {table3.recipe_text(*RECIPES[name])}"
+             + (" (report 003's recipe)." if name == "plain" else "; not the report's recipe.")
+             for name in args.recipes]
     for i in range(1, len(args.mixture) + 1):
         files = results[f"mixture {i}"][2]
         notes.append(f"Mixture {i} (`gankit.studies.GeneratorMixture`): the synthetic images "

@@ -140,6 +140,7 @@ def retraining_study(
     validation=_clf.REPORT_003_VALIDATION,
     real_plus_synthetic=False,
     augment=False,
+    cosine_decay=False,
 ):
     """Trains fresh LeNets on real/synthetic mixes of fixed size and tests them on real data.
 
@@ -180,9 +181,13 @@ def retraining_study(
         validation: real images held out for validation (report 003: 5,000; 0: none).
         real_plus_synthetic: also run report 003's all-real-plus-all-synthetic cell (needs
             `total` real images besides the validation ones).
-        augment: train every LeNet with `fit_lenet`'s random shifts and rotations (not in
-            the report; `False` is its recipe). The CSV does not record it: use another
+        augment: train every LeNet with `fit_lenet`'s augmentation (not in the report;
+            `False` is its recipe): `True`/`"light"` for random shifts and rotations,
+            `"handwriting"` for stronger ones plus zoom and stroke widths (see
+            `gankit.classifier.AUGMENTATIONS`). The CSV does not record it: use another
             `csv_path` for augmented runs.
+        cosine_decay: decay every LeNet's learning rate to 0 along a cosine (not in the
+            report; not recorded in the CSV either).
 
     Returns:
         A list of dicts with the keys of `CSV_FIELDS`, one per (strategy, fraction) cell, in
@@ -238,7 +243,7 @@ def retraining_study(
                 syn = _synthetic_set(synthetic, total, num_classes, seed)
             row = _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y,
                             val, test_x, test_y, epochs, seed, batch_size, learning_rate,
-                            num_classes, augment)
+                            num_classes, augment, cosine_decay)
             if csv_path:
                 _append_row(csv_path, row)
             if verbose:
@@ -249,7 +254,8 @@ def retraining_study(
 
 
 def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val, test_x,
-              test_y, epochs, seed, batch_size, learning_rate, num_classes, augment=False):
+              test_y, epochs, seed, batch_size, learning_rate, num_classes, augment=False,
+              cosine_decay=False):
     start = time.perf_counter()
     rx, ry = _balanced_subset(real_x, real_y, n_real, num_classes, seed)
     sx, sy = (syn[0][:n_syn], syn[1][:n_syn]) if n_syn else (rx[:0], ry[:0])
@@ -260,7 +266,7 @@ def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val
     for i, (x, y, n_epochs) in enumerate(phases):
         model, history = train_classifier(x, y, model, n_epochs, seed + i, batch_size,
                                           learning_rate, num_classes, validation_data=val,
-                                          augment=augment)
+                                          augment=augment, cosine_decay=cosine_decay)
         if val is not None:
             curve += [float(a) for a in history.history["val_accuracy"]]
     accuracy = _clf.evaluate_accuracy(model, test_x, test_y)
@@ -274,7 +280,7 @@ def _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y, val
 
 
 def train_classifier(images, labels, model, epochs, seed, batch_size, learning_rate, num_classes,
-                     validation_data=None, augment=False):
+                     validation_data=None, augment=False, cosine_decay=False):
     """One training phase of a study cell (`fit_lenet` on a model kept across phases).
 
     With `augment`, each phase compiles a fresh Adam for its augmenting wrapper (without it,
@@ -286,7 +292,8 @@ def train_classifier(images, labels, model, epochs, seed, batch_size, learning_r
     """
     return _clf.fit_lenet(images, labels, num_classes=num_classes, epochs=epochs,
                           batch_size=batch_size, learning_rate=learning_rate, seed=seed,
-                          model=model, validation_data=validation_data, augment=augment)
+                          model=model, validation_data=validation_data, augment=augment,
+                          cosine_decay=cosine_decay)
 
 
 def _phases(strategy, epochs, syn, real):

@@ -78,18 +78,21 @@ def test_table3_writes_page_and_figure_and_resumes(tiny_cgan, tmp_path):
         assert len(list(csv.DictReader(f))) == 2
 
 
-def test_table3_marks_score_each_generator_plain_and_augmented_and_resume(tiny_cgan, tmp_path):
+def test_table3_marks_score_each_generator_per_lenet_recipe_and_resume(tiny_cgan, tmp_path):
     checkpoint = next((tiny_cgan / "checkpoints").glob("*.keras"))
     args = ["--checkpoints", str(tiny_cgan), str(checkpoint), "--total", "200", "--epochs", "1",
             "--validation", "100", "--limit-real", "400", "--limit-test", "200",
-            "--evaluate-n", "100", "--out", str(tmp_path / "out"),
-            "--results-dir", str(tmp_path / "results")]
+            "--evaluate-n", "100", "--recipes", "plain", "handwriting",
+            "--out", str(tmp_path / "out"), "--results-dir", str(tmp_path / "results")]
     first = run_script("report003_table3_marks.py", *args)
-    # 2 generators x (plain, augmented) x (0 %, 1 % real)
+    # 2 generators x (plain, handwriting) x (0 %, 1 % real)
     assert first.count("[retraining_study]") == 8
     page = (tmp_path / "results" / "report003_table3_marks.md").read_text()
     rows = [line for line in page.splitlines() if line.startswith("| `")]
-    assert len(rows) == 4 and sum("| yes |" in r for r in rows) == 2
+    assert len(rows) == 4 and sum("| handwriting |" in r for r in rows) == 2
+    assert "LeNet recipe `handwriting`: random rotations (up to 15 degrees)" in page
+    csvs = sorted(p.name for p in (tmp_path / "out").rglob("*.csv"))
+    assert sum(name.endswith("_augment-handwriting_cosine.csv") for name in csvs) == 2
     assert all(r.count("(not met)") == 2 for r in rows)  # two training steps reach no mark
     assert "synthetic only (0 % real) 93.2 %" in page and "mark 98.5" in page
     again = run_script("report003_table3_marks.py", *args)

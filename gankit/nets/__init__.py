@@ -37,7 +37,12 @@ from gankit.nets.dcgan import (
     dcgan_discriminator,
     dcgan_generator,
 )
-from gankit.nets.layers import RandomPatchCrop, ReflectionPadding2D, SeedStateMixin
+from gankit.nets.layers import (
+    RandomPatchCrop,
+    RandomStrokeWidth,
+    ReflectionPadding2D,
+    SeedStateMixin,
+)
 from gankit.nets.lsgan import conv_lsgan_discriminator, noise_image_generator
 from gankit.nets.mlp import mlp_discriminator, mlp_generator
 from gankit.nets.projection import compact_cgan_generator, projection_discriminator
@@ -45,6 +50,7 @@ from gankit.nets.wgan import wgan_critic, wgan_generator
 
 __all__ = [
     "RandomPatchCrop",
+    "RandomStrokeWidth",
     "ReflectionPadding2D",
     "SeedStateMixin",
     "cgan_discriminator",
