@@ -80,6 +80,11 @@ def parse_args(argv=None):
     p.add_argument("--noise-channels", type=int, default=0,
                    help="feed G_AB this many channels of per-image Gaussian noise (constant over "
                         "the image), so one digit can get many backgrounds")
+    p.add_argument("--generator", choices=["report001", "fullres"], default="report001",
+                   help="report001: report 001's generators (down to 7x7 and back); fullres: "
+                        "the same width and residual blocks at full resolution, no down- or "
+                        "up-sampling (about the same multiply-adds per image)")
+    p.add_argument("--residual-blocks", type=int, default=2)
     p.add_argument("--pool", type=int, default=50)
     p.add_argument("--lr", type=float, default=2e-4)
     p.add_argument("--no-decay", action="store_true")
@@ -140,6 +145,36 @@ def noisy_generator(shape, output_channels, filters, channels, seed):
     return keras.Model(inputs, g(x), name="noisy_generator")
 
 
+def fullres_generator(shape, output_channels, filters, blocks):
+    """Reflection pad 3, 7x7 conv (`filters`), `blocks` residual blocks, 7x7 conv, tanh: no
+    resampling, so every output pixel is computed from a neighbourhood of the same pixel."""
+    from gankit.nets.layers import ReflectionPadding2D
+
+    def norm():
+        return keras.layers.GroupNormalization(groups=-1, epsilon=1e-5, center=False, scale=False)
+
+    def conv(x, width, size):
+        init = keras.initializers.RandomNormal(stddev=0.02)
+        x = ReflectionPadding2D(size // 2)(x)
+        return keras.layers.Conv2D(width, size, kernel_initializer=init)(x)
+
+    inputs = keras.Input(shape)
+    x = keras.layers.ReLU()(norm()(conv(inputs, filters, 7)))
+    for _ in range(blocks):
+        y = keras.layers.ReLU()(norm()(conv(x, filters, 3)))
+        x = keras.layers.Add()([x, norm()(conv(y, filters, 3))])
+    outputs = keras.layers.Activation("tanh")(conv(x, output_channels, 7))
+    return keras.Model(inputs, outputs, name="fullres_generator")
+
+
+def make_generator(args, shape, output_channels):
+    if args.generator == "fullres":
+        return fullres_generator(shape, output_channels, args.g_filters, args.residual_blocks)
+    return nets.report001_generator(shape, output_channels=output_channels,
+                                    filters=args.g_filters,
+                                    num_residual_blocks=args.residual_blocks)
+
+
 class AsymmetricCycleGAN(gankit.models.CycleGAN):
     """CycleGAN whose B -> A -> B cycle term weighs `cycle_b_weight * lambda_cycle`.
 
@@ -181,9 +216,8 @@ def main(argv=None):
     sa, sb = train_a.shape[1:], train_b.shape[1:]
     model = AsymmetricCycleGAN(
         (noisy_generator(sa, sb[-1], args.g_filters, args.noise_channels, args.seed)
-         if args.noise_channels else
-         nets.report001_generator(sa, output_channels=sb[-1], filters=args.g_filters)),
-        nets.report001_generator(sb, output_channels=sa[-1], filters=args.g_filters),
+         if args.noise_channels else make_generator(args, sa, sb[-1])),
+        make_generator(args, sb, sa[-1]),
         nets.report001_discriminator(sa, filters=args.d_filters, crop_size=args.crop, crop_seed=0),
         nets.report001_discriminator(sb, filters=args.d_filters, crop_size=args.crop, crop_seed=1),
         lambda_cycle=args.lambda_cycle, lambda_identity=args.identity if args.tile else 0.0,

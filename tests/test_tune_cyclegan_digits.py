@@ -68,3 +68,20 @@ def test_a_tiny_run_prints_label_preservation_per_epoch(capsys, tmp_path):
     out = capsys.readouterr().out
     assert "epoch 1 step 4 " in out and "mnist->colored" in out and "colored->mnist" in out
     assert (tmp_path / "epoch_1.png").is_file()
+
+
+def test_fullres_generator_keeps_the_resolution():
+    g = tune.fullres_generator((28, 28, 3), 1, filters=4, blocks=2)
+    assert not any("transpose" in layer.name or getattr(layer, "strides", (1, 1)) != (1, 1)
+                   for layer in g.layers)
+    x = np.zeros((1, 28, 28, 3), np.float32)
+    y = np.asarray(g(x))
+    assert y.shape == (1, 28, 28, 1) and np.abs(y).max() <= 1.0
+    assert min(layer.output.shape[1] for layer in g.layers[1:]) >= 28  # never below 28x28
+
+
+def test_a_tiny_fullres_run_trains(capsys):
+    tune.main(["--images", "8", "--epochs", "1", "--tile", "--batch-size", "4",
+               "--generator", "fullres", "--residual-blocks", "1", "--g-filters", "4",
+               "--d-filters", "4"])
+    assert "epoch 1 step 2 " in capsys.readouterr().out
