@@ -77,6 +77,10 @@ def parse_args(argv=None):
                    help="weight (relative to lambda_cycle) of a second A cycle through the "
                         "colour-inverted fake, |G_BA(-G_AB(a)) - a|: colored MNIST is closed "
                         "under inversion (the digit's label does not change)")
+    p.add_argument("--invert-consistency", type=float, default=0.0,
+                   help="weight (relative to lambda_cycle) of |G_BA(-b) - G_BA(b)|: a colored "
+                        "digit and its colour inverse (also a colored digit: the photo crop "
+                        "inverted, the same digit) must translate to the same MNIST digit")
     p.add_argument("--noise-channels", type=int, default=0,
                    help="feed G_AB this many channels of per-image Gaussian noise (constant over "
                         "the image), so one digit can get many backgrounds")
@@ -179,11 +183,16 @@ class AsymmetricCycleGAN(gankit.models.CycleGAN):
     """CycleGAN whose B -> A -> B cycle term weighs `cycle_b_weight * lambda_cycle`.
 
     With `invert_weight > 0`, the A cycle is also run through the colour-inverted fake:
-    `invert_weight * lambda_cycle * |G_BA(-G_AB(a)) - a|`.
+    `invert_weight * lambda_cycle * |G_BA(-G_AB(a)) - a|`. With `consistency_weight > 0`,
+    `G_BA` must give a colored digit and its colour inverse the same translation:
+    `consistency_weight * lambda_cycle * |G_BA(-b) - G_BA(b)|` (a transformation-consistency
+    term in the manner of GcGAN, Fu et al. 2019, with colour inversion, which maps colored
+    MNIST onto itself, as the transformation).
     """
 
     cycle_b_weight = 1.0
     invert_weight = 0.0
+    consistency_weight = 0.0
 
     def _generator_losses(self, real_a, real_b, training):
         parts, objective, fake_a, fake_b = super()._generator_losses(real_a, real_b, training)
@@ -192,6 +201,10 @@ class AsymmetricCycleGAN(gankit.models.CycleGAN):
             back = self.generator_ba(-fake_b, training=training)
             objective = objective + self.invert_weight * self.lambda_cycle * keras.ops.mean(
                 keras.ops.abs(back - real_a))
+        if self.consistency_weight:
+            inverse = self.generator_ba(-real_b, training=training)
+            consistency = keras.ops.mean(keras.ops.abs(inverse - fake_a))
+            objective = objective + self.consistency_weight * self.lambda_cycle * consistency
         return parts, objective, fake_a, fake_b
 
 
@@ -223,6 +236,7 @@ def main(argv=None):
         lambda_cycle=args.lambda_cycle, lambda_identity=args.identity if args.tile else 0.0,
         pool_size=args.pool, seed=args.seed)
     model.cycle_b_weight, model.invert_weight = args.cycle_b, args.invert_cycle
+    model.consistency_weight = args.invert_consistency
     adam = keras.optimizers.Adam
     model.compile(g_optimizer=adam(args.lr, beta_1=0.5), d_optimizer=adam(args.lr, beta_1=0.5),
                   loss="lsgan")

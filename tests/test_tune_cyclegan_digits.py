@@ -59,11 +59,17 @@ def test_cycle_weights_change_the_generators_objective_as_documented():
     back = model.generator_ba(-fake_b, training=False)
     expected = 0.5 * 10.0 * float(np.mean(np.abs(np.asarray(back) - a)))
     np.testing.assert_allclose(float(inverted) - float(no_b), expected, rtol=1e-4)
+    model.invert_weight, model.consistency_weight = 0.0, 2.0
+    _, consistent, fake_a, _ = model._generator_losses(a, b, training=False)
+    inverse = np.asarray(model.generator_ba(-b, training=False))
+    expected = 2.0 * 10.0 * float(np.mean(np.abs(inverse - np.asarray(fake_a))))
+    assert expected > 0
+    np.testing.assert_allclose(float(consistent) - float(no_b), expected, rtol=1e-4)
 
 
 def test_a_tiny_run_prints_label_preservation_per_epoch(capsys, tmp_path):
     tune.main(["--images", "16", "--epochs", "1", "--tile", "--batch-size", "4", "--cycle-b", "0",
-               "--noise-channels", "2", "--invert-cycle", "0.5", "--g-filters", "4",
+               "--noise-channels", "2", "--invert-cycle", "0.5", "--invert-consistency", "1", "--g-filters", "4",
                "--d-filters", "4", "--panels", str(tmp_path)])
     out = capsys.readouterr().out
     assert "epoch 1 step 4 " in out and "mnist->colored" in out and "colored->mnist" in out
