@@ -38,6 +38,17 @@ shared with one other job): 96.7/74.1, 97.2/77.1, 94.0/78.1, 95.9/81.8, 98.1/83.
 against the run without the B cycle and without noise it ends 6 points higher MNIST -> colored
 and 1.5 points lower colored -> MNIST, so neither idea is in the preset.
 
+Two more, stopped after 3 epochs (5,000 images, batch 4, 2 cores shared with one GAN run):
+`--generator fullres` (report 001's width and 2 residual blocks at 28x28, no resampling; with
+the B cycle at full weight, `--cycle-b 1`, so against the first row's recipe) kept 97.1/52.5,
+90.1/50.4, 95.6/51.7: its panels show `G_BA` turning every digit drawn on a light photo crop
+into an almost black image (the B cycle hides the photo in it), the failure the bottleneck
+generator has too. `--cycle-b 0.1 --invert-consistency 1` (the preset plus
+`10 * |G_BA(-b) - G_BA(b)|`, inversion maps colored MNIST onto itself) did translate light
+backgrounds in its panels, but scored 94.7/53.1, 90.2/59.3, 86.7/62.2, behind the preset
+(72.8 % and 77.1 % colored -> MNIST after epochs 1 and 3): the consistency pulls the dark
+background translations towards the weaker light ones as much as the other way.
+
 (`benchmarks/cyclegan_digits.py`, other nets without identity: 81.4 / 51.4 after 625 steps.)
 The panels showed where colored -> MNIST fails: digits drawn dark on a light (blue or skin)
 photo crop. `G_AB` rarely produces that mode, so the A cycle never teaches `G_BA` to invert
