@@ -58,10 +58,12 @@ REAL_PLUS_SYNTHETIC = "real_plus_synthetic"
 (the share of real images in it)."""
 
 CSV_FIELDS = ("strategy", "fraction", "n_real", "n_synthetic", "total", "epochs", "seed",
-              "validation", "accuracy", "val_accuracy", "val_curve", "seconds")
+              "validation", "accuracy", "val_accuracy", "val_curve", "seconds", "recipe")
 """Columns of the study CSV. `validation`: held-out real images; `val_accuracy`: the LeNet's
 accuracy on them after its last epoch; `val_curve`: after every epoch, space-separated
-(report 003's Figures 8 and 9); both empty when `validation=0`."""
+(report 003's Figures 8 and 9); both empty when `validation=0`. `recipe`: how the LeNets
+trained besides the report's recipe (`"plain"`, or e.g. `"augment=handwriting,cosine_decay"`);
+files written before the column existed are read as holding the recipe asked for."""
 
 
 class GeneratorMixture:
@@ -184,10 +186,10 @@ def retraining_study(
         augment: train every LeNet with `fit_lenet`'s augmentation (not in the report;
             `False` is its recipe): `True`/`"light"` for random shifts and rotations,
             `"handwriting"` for stronger ones plus zoom and stroke widths (see
-            `gankit.classifier.AUGMENTATIONS`). The CSV does not record it: use another
-            `csv_path` for augmented runs.
+            `gankit.classifier.AUGMENTATIONS`).
         cosine_decay: decay every LeNet's learning rate to 0 along a cosine (not in the
-            report; not recorded in the CSV either).
+            report). The CSV records both as the `recipe` column: a file holding another
+            recipe raises a `ValueError` instead of handing back its cells.
 
     Returns:
         A list of dicts with the keys of `CSV_FIELDS`, one per (strategy, fraction) cell, in
@@ -233,7 +235,8 @@ def retraining_study(
             f"validation, got {len(real_x)} (of {len(real_x) + validation})."
         )
 
-    done = _read_rows(csv_path, total, epochs, seed, validation) if csv_path else []
+    recipe = recipe_label(augment, cosine_decay)
+    done = _read_rows(csv_path, total, epochs, seed, validation, recipe) if csv_path else []
     rows = []
     syn = None
     for strategy, fraction, n_real, n_syn in cells:
@@ -244,6 +247,7 @@ def retraining_study(
             row = _run_cell(strategy, fraction, n_real, n_syn, total, syn, real_x, real_y,
                             val, test_x, test_y, epochs, seed, batch_size, learning_rate,
                             num_classes, augment, cosine_decay)
+            row["recipe"] = recipe
             if csv_path:
                 _append_row(csv_path, row)
             if verbose:
@@ -365,14 +369,33 @@ def _labelled(pair, what, num_classes):
 # ----------------------------------------------------------------------------- CSV
 
 
-def _read_rows(path, total, epochs, seed, validation):
+def recipe_label(augment=False, cosine_decay=False):
+    """The `recipe` column of a study CSV: `"plain"` for report 003's LeNet recipe, else what differs.
+
+    Example:
+
+    >>> recipe_label("handwriting", cosine_decay=True)
+    'augment=handwriting,cosine_decay'
+    """
+    parts = []
+    if augment is not False and augment is not None:
+        name = "light" if augment is True else augment
+        if isinstance(name, dict):
+            name = "{" + ";".join(f"{k}:{name[k]:g}" for k in sorted(name)) + "}"
+        parts.append(f"augment={name}")
+    if cosine_decay:
+        parts.append("cosine_decay")
+    return ",".join(parts) or "plain"
+
+
+def _read_rows(path, total, epochs, seed, validation, recipe="plain"):
     path = Path(path)
     if not path.is_file() or path.stat().st_size == 0:
         return []
     rows = []
     with open(path, newline="") as f:
         reader = csv.DictReader(f)
-        missing = set(CSV_FIELDS) - set(reader.fieldnames or ())
+        missing = set(CSV_FIELDS) - set(reader.fieldnames or ()) - {"recipe"}
         if missing:
             raise ValueError(
                 f"{path} is not a retraining-study CSV of this gankit version (missing columns "
@@ -391,11 +414,20 @@ def _read_rows(path, total, epochs, seed, validation):
                     f"epochs={epochs}, seed={seed}, validation={validation}; use another "
                     "csv_path for different settings."
                 )
+            if row["recipe"] is not None and row["recipe"] != recipe:
+                raise ValueError(
+                    f"{path} holds LeNets trained with recipe {row['recipe']!r}, not {recipe!r} "
+                    "(augment / cosine_decay); use another csv_path for another recipe."
+                )
+            row["recipe"] = recipe
             rows.append(row)
     return rows
 
 
 def _parse_row(raw):
+    recipe = raw.get("recipe", "")  # no such key: a file from before the column existed
+    if recipe is None:
+        raise ValueError("row cut short")
     return {
         "strategy": raw["strategy"], "fraction": float(raw["fraction"]),
         "n_real": int(raw["n_real"]), "n_synthetic": int(raw["n_synthetic"]),
@@ -404,6 +436,7 @@ def _parse_row(raw):
         "val_accuracy": float(raw["val_accuracy"]) if raw["val_accuracy"] else None,
         "val_curve": [float(a) for a in raw["val_curve"].split()],
         "seconds": float(raw["seconds"]),
+        "recipe": recipe or None,
     }
 
 
@@ -419,14 +452,17 @@ def _append_row(path, row):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     new = not path.is_file() or path.stat().st_size == 0
+    fields = CSV_FIELDS
     if not new:
+        with open(path, newline="") as f:  # a file from before the recipe column keeps its header
+            fields = tuple(next(csv.reader(f), ())) or CSV_FIELDS
         with open(path, "rb") as f:  # a half-written last line must not glue onto the new row
             f.seek(-1, os.SEEK_END)
             needs_newline = f.read(1) not in (b"\n", b"\r")
     with open(path, "a", newline="") as f:
         if not new and needs_newline:
             f.write("\n")
-        writer = csv.DictWriter(f, fieldnames=CSV_FIELDS)
+        writer = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerow({k: _csv_value(v) for k, v in row.items()})

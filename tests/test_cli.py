@@ -141,13 +141,20 @@ def test_grade_a_folder_writes_a_csv(grids, tmp_path, capsys):
     assert "3 submissions: 1 passed, 1 failed, 1 unusable" in capsys.readouterr().out
 
 
-def test_study_on_tiny_settings(trained_run, tmp_path):
+def test_study_on_tiny_settings(trained_run, tmp_path, capsys):
     code = main(["study", "--generator", str(trained_run), "--out", str(tmp_path), "--total", "200",
                  "--epochs", "1", "--fractions", "0", "1", "--strategies", "mixed"], quiet=False)
     assert code == 0
     rows = (tmp_path / "study.csv").read_text().strip().splitlines()
     assert len(rows) == 3  # header + two fractions
+    assert rows[0].endswith(",recipe") and all(r.endswith(",plain") for r in rows[1:])
     assert (tmp_path / "study.png").exists()
+    # another LeNet recipe in the same folder is refused, not answered with the plain cells
+    code = main(["study", "--generator", str(trained_run), "--out", str(tmp_path), "--total",
+                 "200", "--epochs", "1", "--fractions", "0", "1", "--strategies", "mixed",
+                 "--augment", "handwriting", "--cosine-decay"], quiet=False)
+    assert code == 2
+    assert "recipe 'plain', not 'augment=handwriting,cosine_decay'" in capsys.readouterr().err
 
 
 def test_data_command_lists_sources(capsys):

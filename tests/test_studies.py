@@ -267,3 +267,45 @@ def test_generator_mixture_feeds_the_study_and_rejects_bad_generators(tiny):
     other.num_classes = 5
     with pytest.raises(ValueError, match="one number of classes"):
         studies.GeneratorMixture([a, other])
+
+
+def test_csv_records_the_lenet_recipe_and_refuses_another(tiny, tmp_path):
+    path = tmp_path / "study.csv"
+    kwargs = {"total": 200, "fractions": (0.0,), "strategies": ("mixed",), "epochs": 1,
+              "csv_path": path, "validation": VALIDATION, "verbose": 0}
+    first = studies.retraining_study(*tiny, augment="handwriting", cosine_decay=True, **kwargs)
+    assert first[0]["recipe"] == "augment=handwriting,cosine_decay"
+    with open(path) as f:
+        assert [r["recipe"] for r in csv.DictReader(f)] == ["augment=handwriting,cosine_decay"]
+    again = studies.retraining_study(*tiny, augment="handwriting", cosine_decay=True, **kwargs)
+    assert again[0]["accuracy"] == first[0]["accuracy"]  # read back
+    for other in ({}, {"augment": "handwriting"}, {"augment": True, "cosine_decay": True}):
+        with pytest.raises(ValueError, match="recipe 'augment=handwriting,cosine_decay', not"):
+            studies.retraining_study(*tiny, **other, **kwargs)
+
+
+def test_a_csv_from_before_the_recipe_column_resumes_and_keeps_its_header(tiny, tmp_path):
+    path = tmp_path / "old.csv"
+    kwargs = {"total": 200, "fractions": (0.0, 1.0), "strategies": ("mixed",), "epochs": 1,
+              "csv_path": path, "validation": VALIDATION, "verbose": 0}
+    studies.retraining_study(*tiny, **{**kwargs, "fractions": (0.0,)})
+    with open(path) as f:  # rewrite it as an older gankit wrote it: no recipe column
+        rows = list(csv.DictReader(f))
+    old_fields = [k for k in studies.CSV_FIELDS if k != "recipe"]
+    with open(path, "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=old_fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    resumed = studies.retraining_study(*tiny, **kwargs)
+    assert [r["recipe"] for r in resumed] == ["plain", "plain"]
+    assert resumed[0]["accuracy"] == float(rows[0]["accuracy"])  # the old cell, read back
+    with open(path) as f:
+        lines = list(csv.DictReader(f))
+    assert list(lines[0]) == old_fields and len(lines) == 2  # appended under the old header
+
+
+def test_recipe_labels():
+    assert studies.recipe_label() == "plain"
+    assert studies.recipe_label(True) == "augment=light"
+    assert studies.recipe_label(None, cosine_decay=True) == "cosine_decay"
+    assert studies.recipe_label({"zoom": 0.1, "rotation": 5}) == "augment={rotation:5;zoom:0.1}"

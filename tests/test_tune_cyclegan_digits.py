@@ -69,8 +69,8 @@ def test_cycle_weights_change_the_generators_objective_as_documented():
 
 def test_a_tiny_run_prints_label_preservation_per_epoch(capsys, tmp_path):
     tune.main(["--images", "16", "--epochs", "1", "--tile", "--batch-size", "4", "--cycle-b", "0",
-               "--noise-channels", "2", "--invert-cycle", "0.5", "--invert-consistency", "1", "--g-filters", "4",
-               "--d-filters", "4", "--panels", str(tmp_path)])
+               "--noise-channels", "2", "--invert-cycle", "0.5", "--invert-consistency", "1",
+               "--g-filters", "4", "--d-filters", "4", "--panels", str(tmp_path)])
     out = capsys.readouterr().out
     assert "epoch 1 step 4 " in out and "mnist->colored" in out and "colored->mnist" in out
     assert (tmp_path / "epoch_1.png").is_file()
