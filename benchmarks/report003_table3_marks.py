@@ -128,6 +128,36 @@ def measure(args, checkpoint, real, test):
     return rows, scores, file
 
 
+def _run_folders(args):
+    """`(folder, how it was trained)` for each `gankit train` run folder behind the generators.
+
+    A checkpoint `RUN/checkpoints/x.keras` (or the folder `RUN`) names its run by the
+    `metrics.json` that `gankit train` writes there: preset, epochs and seed.
+    """
+    import json
+
+    folders = []
+    for checkpoint in [*args.checkpoints, *(f for files in args.mixture for f in files)]:
+        path = os.path.abspath(checkpoint)
+        folder = path if os.path.isdir(path) else os.path.dirname(path)
+        if os.path.basename(folder) == "checkpoints":
+            folder = os.path.dirname(folder)
+        if folder not in folders and os.path.isfile(os.path.join(folder, "metrics.json")):
+            folders.append(folder)
+    runs = []
+    for folder in folders:
+        try:
+            with open(os.path.join(folder, "metrics.json")) as f:
+                metrics = json.load(f)
+            text = f"`gankit train --model {metrics['model']}`, {metrics['epochs']} epochs"
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        if "seed" in metrics:
+            text += f", seed {metrics['seed']}"
+        runs.append((folder, text))
+    return runs
+
+
 def _generator_name(key, file):
     if isinstance(file, str):
         return f"`{table3.shown_path(file)}`"
@@ -176,6 +206,10 @@ def main(argv=None):
     notes = [f"LeNet recipe `{name}`: {table3.recipe_text(*RECIPES[name])}"
              + (" (report 003's recipe)." if name == "plain" else "; not the report's recipe.")
              for name in args.recipes]
+    runs = _run_folders(args)
+    if runs:
+        notes.append("The generators' run folders, each written by `gankit train`: " + "; ".join(
+            f"`{table3.shown_path(folder)}`: {text}" for folder, text in runs) + ".")
     for i in range(1, len(args.mixture) + 1):
         files = results[f"mixture {i}"][2]
         notes.append(f"Mixture {i} (`gankit.studies.GeneratorMixture`): the synthetic images "

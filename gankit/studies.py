@@ -72,10 +72,12 @@ class GeneratorMixture:
     A training set drawn from one GAN lacks the variety of real handwriting (its samples
     are more typical than real digits); drawing it evenly from several generators, for example
     the checkpoints of different runs and epochs, adds some back. Report 003 used one
-    generator; on this repository's CPU runs, 55k digits drawn from nine `fast-cgan`
-    checkpoints of three runs gave the best synthetic-only LeNets, 96.3 % (plain) and 97.3 %
-    (augmented), against at most 96.3 % / 97.0 % for one generator alone
-    (`docs/results/report003_table3_marks.md`).
+    generator; on this repository's CPU runs, 55k digits drawn from nine checkpoints of three
+    `fast-cgan` / `fast-cgan-ms` runs gave the best synthetic-only LeNet, 98.4 % with the
+    `handwriting` augmentation (`fit_lenet(augment="handwriting", cosine_decay=True)`, 30
+    epochs), against 98.0-98.3 % for one generator alone; with report 003's own LeNet recipe
+    the mixture and the single generators were alike (96.6-97.0 %;
+    `docs/results/report003_table3_marks.md`).
 
     Args:
         generators: conditional models with `generate(labels, seed=...)` and the same

@@ -99,7 +99,7 @@ def train(preset, out, *, epochs=None, dataset=None, batch_size=None, seed=0, li
             default `print`. Pass `lambda line: None` for a silent run.
 
     Returns:
-        The dict written to `out/metrics.json`: `model`, `dataset`, `epochs`,
+        The dict written to `out/metrics.json`: `model`, `dataset`, `epochs`, `seed`,
         `train_minutes_this_run`, and for GAN presets `alarms` plus the scores of
         `gankit.metrics.summary.evaluate_generator` (when the dataset has a pretrained LeNet
         and `evaluate_n` > 0), for CycleGAN presets `panels` (the panels' folder).
@@ -331,7 +331,7 @@ def _train_gan(preset, out, *, dataset, epochs, batch_size, seed, limit, steps_p
         raise NonFiniteWeightsError(
             f"the model holds non-finite weights ({bad[0]}); metrics.json not written; "
             f"resume from an earlier checkpoint in {ckpt_dir} with a lower `lr`")
-    result = {"model": preset.name, "dataset": dataset, "epochs": epochs,
+    result = {"model": preset.name, "dataset": dataset, "epochs": epochs, "seed": seed,
               "train_minutes_this_run": minutes,
               "alarms": [a["message"] for a in alarm.alarms]}
     if dataset in SCORED_DATASETS and evaluate_n:
@@ -400,6 +400,6 @@ def _train_cyclegan(preset, out, *, data_a, data_b, image_size, g_filters, d_fil
                                      images_b=domains.test_b, names=domains.names),
                    ], progress)
     result = {"model": preset.name, "dataset": domains.description, "epochs": epochs,
-              "train_minutes_this_run": minutes, "panels": str(out / "panels")}
+              "seed": seed, "train_minutes_this_run": minutes, "panels": str(out / "panels")}
     atomic_write_json(out / "metrics.json", result)
     return result

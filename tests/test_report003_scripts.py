@@ -91,6 +91,8 @@ def test_table3_marks_score_each_generator_per_lenet_recipe_and_resume(tiny_cgan
     rows = [line for line in page.splitlines() if line.startswith("| `")]
     assert len(rows) == 4 and sum("| handwriting |" in r for r in rows) == 2
     assert "LeNet recipe `handwriting`: random rotations (up to 15 degrees)" in page
+    # the run folder (given twice: as a folder and by its checkpoint) is named once, with its recipe
+    assert page.count("`gankit train --model fast-cgan`, 1 epochs, seed 0") == 1
     csvs = sorted(p.name for p in (tmp_path / "out").rglob("*.csv"))
     assert sum(name.endswith("_augment-handwriting_cosine.csv") for name in csvs) == 2
     assert all(r.count("(not met)") == 2 for r in rows)  # two training steps reach no mark

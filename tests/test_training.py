@@ -18,7 +18,8 @@ def test_train_writes_the_run_resumes_it_and_reports_through_progress(tmp_path, 
     result = training.train("fast-cgan", out, epochs=1, progress=lines.append, **TINY)
     assert capsys.readouterr().out == ""  # every line went to `progress`
     assert result == json.loads((out / "metrics.json").read_text())
-    assert (result["model"], result["dataset"], result["epochs"]) == ("fast-cgan", "mnist", 1)
+    assert (result["model"], result["dataset"], result["epochs"], result["seed"]) == (
+        "fast-cgan", "mnist", 1, 0)
     for name in ("samples/epoch_0001.png", "progress.gif", "losses.png",
                  "checkpoints/ckpt_epoch_0001.keras"):
         assert (out / name).exists(), name
