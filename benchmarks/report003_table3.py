@@ -48,6 +48,7 @@ REPORT_UPPER_BOUND = 0.991
 
 def parse_args(argv=None):
     from gankit import studies
+    from gankit.cli import add_lenet_recipe_arguments
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--checkpoint", required=True,
@@ -60,15 +61,7 @@ def parse_args(argv=None):
                    choices=studies.STRATEGIES)
     p.add_argument("--real-plus-synthetic", action="store_true",
                    help="also train on all `total` real plus `total` synthetic images (report: 110k)")
-    p.add_argument("--augment", nargs="?", const="light", default=None,
-                   choices=["light", "handwriting"],
-                   help="augment the LeNets' training images (not the report's recipe): light "
-                        "(the default when given alone: random shifts and rotations) or "
-                        "handwriting (stronger, plus zoom and stroke widths); "
-                        "gankit.classifier.AUGMENTATIONS")
-    p.add_argument("--cosine-decay", action="store_true",
-                   help="decay the LeNets' learning rate to 0 along a cosine (not the report's "
-                        "recipe)")
+    add_lenet_recipe_arguments(p)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--validation", type=int, default=5000,
                    help="real training images held out for validation (report: 5000)")

@@ -320,6 +320,35 @@ def cmd_grade(args):
 
 
 # ----------------------------------------------------------------------------- study
+def add_lenet_recipe_arguments(parser):
+    """Adds `--augment [light|handwriting]` and `--cosine-decay` (the study LeNets' recipe).
+
+    Used by `gankit study` and by the Table 3 scripts under `benchmarks/`, so both speak of a
+    recipe the same way; the values go to `gankit.retraining_study(augment=, cosine_decay=)`
+    (`args.augment` is None when the option is absent).
+
+    Example:
+
+    ```python
+    from gankit.cli import add_lenet_recipe_arguments
+
+    parser = argparse.ArgumentParser()
+    add_lenet_recipe_arguments(parser)
+    args = parser.parse_args(["--augment", "handwriting", "--cosine-decay"])
+    ```
+    """
+    from gankit.classifier import AUGMENTATIONS
+
+    parser.add_argument(
+        "--augment", nargs="?", const="light", default=None, choices=sorted(AUGMENTATIONS),
+        help="augment the LeNets' training images (not report 003's recipe): light (shifts and "
+        "rotations; the default when given alone) or handwriting (stronger, plus zoom and stroke "
+        "widths: with --cosine-decay and 30 epochs the best synthetic-only LeNets measured)")
+    parser.add_argument(
+        "--cosine-decay", action="store_true",
+        help="decay the LeNets' learning rate to 0 along a cosine (not report 003's recipe)")
+
+
 def cmd_study(args):
     from pathlib import Path
 
@@ -555,15 +584,7 @@ def build_parser():
     p.add_argument("--real-plus-synthetic", action="store_true",
                    help="also train on all TOTAL real plus TOTAL synthetic images (report 003's "
                    "110k run)")
-    p.add_argument("--augment", nargs="?", const="light", default=None,
-                   choices=["light", "handwriting"],
-                   help="augment the LeNets' training images (not report 003's recipe): light "
-                   "(shifts and rotations; the default when given alone) or handwriting "
-                   "(stronger, plus zoom and stroke widths: with --cosine-decay and 30 epochs the "
-                   "best synthetic-only LeNets measured)")
-    p.add_argument("--cosine-decay", action="store_true",
-                   help="decay the LeNets' learning rate to 0 along a cosine (not report 003's "
-                   "recipe)")
+    add_lenet_recipe_arguments(p)
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the data subsets, the LeNet initialization and the shuffling "
                    "(default 0)")
