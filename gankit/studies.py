@@ -157,8 +157,9 @@ def retraining_study(
     `real_plus_synthetic=True` one more cell (strategy `"real_plus_synthetic"`) trains on
     `total` real plus `total` synthetic images shuffled together (report 003's 110k run).
     Results are appended to `csv_path` row by row (flushed); rows already in the file for the
-    same `total`, `epochs`, `seed` and `validation` are read back and not recomputed, so an
-    interrupted study resumes where it stopped.
+    same `total`, `epochs`, `seed`, `validation` and LeNet recipe (`augment`, `cosine_decay`;
+    the CSV's `recipe` column) are read back and not recomputed, so an interrupted study
+    resumes where it stopped; a file holding other settings raises a `ValueError`.
 
     Report 003 (Table 3, `REPORT_003_TABLE3`) got, for 0 % / 0.018 % / 1 % / 10 % / 100 % real:
     mixed 0.932 / 0.952 / 0.967 / 0.980 / 0.991, synthetic-then-real 0.824 / 0.825 / 0.962 /

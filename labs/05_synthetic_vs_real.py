@@ -379,8 +379,8 @@ check = gankit.labs.self_check(
 #   `retraining_study(..., augment="handwriting", cosine_decay=True)` trains it on randomly rotated,
 #   zoomed, shifted, thickened and thinned digits, which lifted every generator gankit measured by
 #   1.2-1.7 points (`fast-cgan-ms` 98.3 %; `docs/results/report003_table3_marks.md`).
-# * **`ValueError` about the CSV holding other settings**: `total`, `epochs` or `seed` changed; use another
-#   `csv_path` (the file only resumes the same study).
+# * **`ValueError` about the CSV holding other settings**: `total`, `epochs`, `seed` or the LeNet recipe
+#   (`augment`, `cosine_decay`) changed; use another `csv_path` (the file only resumes the same study).
 # * **The split strategies at 0 % real look better than in the report**: they ran `epochs // 2` or
 #   `epochs` synthetic epochs, as in the report; with few epochs the gap to `mixed` is small.
 
