@@ -73,6 +73,7 @@ _EXPORTS = {
     "class_coverage": "gankit.metrics",
     "retraining_study": "gankit.studies",
     "GeneratorMixture": "gankit.studies",
+    "FilteredGenerator": "gankit.studies",
     # grading
     "save_grid": "gankit.grading",
     "read_grid": "gankit.grading",

@@ -127,6 +127,122 @@ class GeneratorMixture:
             for i, (g, idx) in enumerate(zip(self.generators, shares))])
 
 
+class FilteredGenerator:
+    """A conditional generator whose images a classifier must recognise as their own label.
+
+    Rejection sampling: `generate(labels)` draws an image for every label, keeps those the
+    classifier assigns to that label (with at least `min_confidence` probability, when given),
+    and redraws the rest with fresh noise until every label has an image. A GAN's training
+    set then loses its ambiguous and mislabelled digits (about 4 % of a `fast-cgan`'s samples
+    are not recognised as their label by the shipped LeNet) while each kept digit is still a
+    fresh sample of the generator, so the set keeps its variety.
+
+    The default classifier, the shipped LeNet, was trained on MNIST's 50k real training digits,
+    the same digits the GAN learned from, never on test digits; but a LeNet trained on the
+    filtered set learns from that classifier's judgement too, so say so next to its accuracy
+    (report 003 used unfiltered samples).
+
+    Args:
+        generator: a conditional model with `generate(labels, seed=...)` and `num_classes`
+            (a trained `gankit.ConditionalGAN`, a loaded checkpoint, a `GeneratorMixture`).
+        classifier: a `keras.Model` returning class probabilities, a shipped LeNet's name, or
+            None: the shipped LeNet of `dataset` (`gankit.classifier.pretrained_for`).
+        dataset: with `classifier=None`, the dataset whose LeNet judges (None: MNIST for 28x28x1
+            images).
+        min_confidence: also require this probability of the label (None: the label only
+            needs the highest probability).
+        max_rounds: redraw at most this many times before giving up with a `ValueError`.
+
+    Attributes:
+        drawn, kept: images drawn and kept so far (`kept / drawn` is the acceptance rate).
+
+    Example:
+
+    ```python
+    clean = gankit.studies.FilteredGenerator(cgan)
+    digits = clean.generate(np.arange(100) % 10, seed=0)
+    rows = gankit.retraining_study(clean, real, test, fractions=(0.0, 0.01))
+    ```
+    """
+
+    def __init__(self, generator, classifier=None, dataset=None, min_confidence=None,
+                 max_rounds=50):
+        if not hasattr(generator, "generate"):
+            raise ValueError(f"FilteredGenerator needs a generator with generate(labels, "
+                             f"seed=...), got {type(generator).__name__}.")
+        num_classes = getattr(generator, "num_classes", None)
+        if not num_classes:
+            raise ValueError("FilteredGenerator needs a conditional generator (num_classes), "
+                             f"got {type(generator).__name__} without one.")
+        if min_confidence is not None and not 0.0 < float(min_confidence) < 1.0:
+            raise ValueError(f"min_confidence must be in (0, 1) or None, got {min_confidence}.")
+        if int(max_rounds) < 1:
+            raise ValueError(f"max_rounds must be >= 1, got {max_rounds}.")
+        self.generator = generator
+        self.num_classes = int(num_classes)
+        self.classifier = classifier
+        self.dataset = dataset
+        self.min_confidence = None if min_confidence is None else float(min_confidence)
+        self.max_rounds = int(max_rounds)
+        self.drawn = 0
+        self.kept = 0
+
+    def recognised(self, images, labels, batch_size=500):
+        """Whether the classifier assigns each image to its label: bool array `(n,)`."""
+        from gankit.metrics.scores import class_probabilities
+
+        probs = class_probabilities(images, self.classifier, batch_size, self.dataset)
+        labels = np.asarray(labels)
+        ok = probs.argmax(axis=1) == labels
+        if self.min_confidence is not None:
+            ok &= probs[np.arange(len(labels)), labels] >= self.min_confidence
+        return ok
+
+    def generate(self, labels, seed=None, batch_size=500):
+        """Images for `labels`, each one the classifier recognises as its label.
+
+        Args:
+            labels: int labels `(n,)`.
+            seed: int: round `r` draws with the seed `seed + 1000003 * r`, so the same seed
+                gives the same images; None: fresh noise.
+            batch_size: images per generator and classifier call.
+
+        Returns:
+            float32 numpy array `(n, height, width, channels)` in [-1, 1].
+
+        Raises:
+            ValueError: labels outside `[0, num_classes)`, or some still rejected after
+                `max_rounds` draws (the message names their classes).
+        """
+        labels = np.asarray(labels).astype(np.int64).reshape(-1)
+        if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
+            raise ValueError(f"Labels must be in [0, {self.num_classes}), got "
+                             f"{labels.min()}..{labels.max()}.")
+        images, pending = None, np.arange(len(labels))
+        for round_ in range(self.max_rounds):
+            if not len(pending):
+                break
+            draw_seed = None if seed is None else seed + 1000003 * round_
+            drawn = np.asarray(self.generator.generate(labels[pending], seed=draw_seed,
+                                                       batch_size=batch_size), dtype=np.float32)
+            if images is None:
+                images = np.zeros((len(labels),) + drawn.shape[1:], np.float32)
+            ok = self.recognised(drawn, labels[pending], batch_size)
+            images[pending[ok]] = drawn[ok]
+            self.drawn += len(pending)
+            self.kept += int(ok.sum())
+            pending = pending[~ok]
+        if len(pending):
+            classes = sorted({int(c) for c in labels[pending]})
+            raise ValueError(
+                f"FilteredGenerator: {len(pending)} images of classes {classes} were still not "
+                f"recognised after {self.max_rounds} draws; the generator rarely draws them "
+                "well enough for this classifier (lower min_confidence or train it longer).")
+        if images is None:
+            images = np.asarray(self.generator.generate(labels, seed=seed), dtype=np.float32)
+        return images
+
+
 def retraining_study(
     synthetic,
     real,

@@ -128,6 +128,41 @@ def test_table3_marks_measure_a_mixture_of_checkpoints_as_one_generator(tiny_cga
     assert "give --checkpoints, --mixture or both" in none
 
 
+def test_table3_marks_add_rows_for_generators_filtered_by_the_lenet(tiny_cgan, tmp_path,
+                                                                     monkeypatch, capsys):
+    import numpy as np
+    import report003_table3_marks as marks
+
+    from gankit import studies
+
+    calls = []
+
+    def first_rejected(self, images, labels, batch_size=500):
+        """A stand-in judge: the 2-step generator draws noise that no LeNet recognises."""
+        calls.append(len(labels))
+        return (np.arange(len(labels)) > 0) | (len(labels) == 1)  # first image redrawn once
+
+    monkeypatch.setattr(studies.FilteredGenerator, "recognised", first_rejected)
+    args = ["--checkpoints", str(tiny_cgan), "--no-augment", "--filtered-recipes", "plain",
+            "--total", "200", "--epochs", "1", "--validation", "100", "--limit-real", "400",
+            "--limit-test", "200", "--evaluate-n", "100", "--out", str(tmp_path / "out"),
+            "--results-dir", str(tmp_path / "results")]
+    assert marks.main(args) == 0
+    assert capsys.readouterr().out.count("[retraining_study]") == 4  # 0 % and 1 %, twice
+    assert calls == [100, 1, 200, 1]  # scores, then the study set: each redraws 1 image alone
+    page = (tmp_path / "results" / "report003_table3_marks.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    assert len(rows) == 2 and "filtered by the shipped LeNet" in rows[1]
+    assert "filtered" not in rows[0] and all(r.count("(not met)") == 2 for r in rows)
+    assert "not report 003's method" in page and "were kept)" in page
+    assert (tmp_path / "out").glob("*_filtered")
+
+    monkeypatch.setattr(studies.FilteredGenerator, "recognised",
+                        lambda self, images, labels, batch_size=500: np.zeros(len(labels), bool))
+    with pytest.raises(SystemExit, match="still not recognised after 50 draws"):
+        marks.main([*args, "--out", str(tmp_path / "stuck")])
+
+
 def test_table3_refuses_a_missing_checkpoint(tmp_path):
     out = run_script("report003_table3.py", "--checkpoint", str(tmp_path / "none.keras"),
                      "--results-dir", str(tmp_path), expect=1)

@@ -309,3 +309,72 @@ def test_recipe_labels():
     assert studies.recipe_label(True) == "augment=light"
     assert studies.recipe_label(None, cosine_decay=True) == "cosine_decay"
     assert studies.recipe_label({"zoom": 0.1, "rotation": 5}) == "augment={rotation:5;zoom:0.1}"
+
+
+class _RealDigitCGAN:
+    """Draws real MNIST digits of the asked class, or of the next class with probability `wrong`."""
+
+    num_classes = 10
+
+    def __init__(self, x, y, wrong=0.3, always_wrong=()):
+        self.x = np.asarray(x, np.float32).reshape(len(x), 28, 28, 1) / 127.5 - 1.0
+        self.by_class = [np.flatnonzero(y == c) for c in range(10)]
+        self.wrong, self.always_wrong = wrong, set(always_wrong)
+        self.calls = 0
+
+    def generate(self, labels, seed=None, batch_size=500):
+        self.calls += 1
+        rng = np.random.default_rng(seed)
+        shown = [(c + 1) % 10 if c in self.always_wrong or rng.random() < self.wrong else c
+                 for c in np.asarray(labels)]
+        return self.x[[rng.choice(self.by_class[c]) for c in shown]]
+
+
+def test_filtered_generator_keeps_only_digits_the_lenet_recognises():
+    from gankit import classifier as clf
+
+    x, y = load_arrays("mnist", "test")
+    source = _RealDigitCGAN(x[:2000], y[:2000], wrong=0.3)
+    labels = np.random.default_rng(0).permutation(np.arange(200) % 10)
+    raw = source.generate(labels, seed=3)
+    lenet = clf.load_pretrained("mnist")
+    raw_ok = clf.predict_proba(raw, lenet).argmax(1) == labels
+    assert raw_ok.mean() < 0.85  # the source mislabels about 30 %
+
+    clean = studies.FilteredGenerator(source)
+    images = clean.generate(labels, seed=3)
+    assert images.shape == (200, 28, 28, 1) and images.dtype == np.float32
+    np.testing.assert_array_equal(clf.predict_proba(images, lenet).argmax(1), labels)
+    # the first round's recognised images are kept in place, the rest redrawn
+    np.testing.assert_array_equal(images[raw_ok], raw[raw_ok])
+    assert source.calls >= 3 and clean.drawn > clean.kept == 200
+    np.testing.assert_array_equal(clean.generate(labels, seed=3), images)
+    assert not np.array_equal(clean.generate(labels, seed=4), images)
+
+    confident = studies.FilteredGenerator(source, min_confidence=0.99)
+    probs = clf.predict_proba(confident.generate(labels, seed=3), lenet)
+    assert (probs[np.arange(200), labels] >= 0.99).all()
+
+
+def test_filtered_generator_feeds_the_study_and_explains_failures(tiny):
+    _, real, test = tiny
+    x, y = load_arrays("mnist", "test")
+    source = _RealDigitCGAN(x[:2000], y[:2000], wrong=0.2)
+    rows = studies.retraining_study(studies.FilteredGenerator(source), real, test, total=100,
+                                    fractions=(0.0,), strategies=("mixed",), epochs=1,
+                                    verbose=0, validation=VALIDATION)
+    assert rows[0]["n_synthetic"] == 100 and 0.0 <= rows[0]["accuracy"] <= 1.0
+    stuck = studies.FilteredGenerator(_RealDigitCGAN(x[:2000], y[:2000], 0.0, always_wrong={3}),
+                                      max_rounds=4)
+    with pytest.raises(ValueError, match=r"classes \[3\] were still not recognised after 4"):
+        stuck.generate(np.arange(20) % 10, seed=0)
+    with pytest.raises(ValueError, match=r"generate\(labels"):
+        studies.FilteredGenerator(object())
+    unconditional = _StripeCGAN(1.0)
+    unconditional.num_classes = None
+    with pytest.raises(ValueError, match="conditional generator"):
+        studies.FilteredGenerator(unconditional)
+    with pytest.raises(ValueError, match="min_confidence"):
+        studies.FilteredGenerator(source, min_confidence=1.5)
+    with pytest.raises(ValueError, match=r"Labels must be in \[0, 10\)"):
+        studies.FilteredGenerator(source).generate([0, 10])
