@@ -357,6 +357,8 @@ def cmd_study(args):
     model = load_model(args.generator)
     if not getattr(model, "num_classes", None):
         raise CLIError("the retraining study needs a conditional generator (it labels its samples)")
+    if args.filter:
+        model = studies.FilteredGenerator(model, dataset=args.dataset)
     real = data.load_arrays(args.dataset, "train")
     test = data.load_arrays(args.dataset, "test")
     out = Path(args.out)
@@ -369,7 +371,8 @@ def cmd_study(args):
         kwargs["fractions"] = args.fractions
     _progress(f"retraining study: {len(args.strategies)} strategies, total {args.total}, "
               f"{args.epochs} epochs, LeNet recipe "
-              f"{studies.recipe_label(kwargs['augment'], args.cosine_decay)}; results in "
+              f"{studies.recipe_label(kwargs['augment'], args.cosine_decay, args.filter)}; "
+              f"results in "
               f"{out / 'study.csv'} (resumable)")
     try:
         studies.retraining_study(model, real, test, **kwargs)  # holds out the last 5k to validate
@@ -585,6 +588,9 @@ def build_parser():
                    help="also train on all TOTAL real plus TOTAL synthetic images (report 003's "
                    "110k run)")
     add_lenet_recipe_arguments(p)
+    p.add_argument("--filter", action="store_true",
+                   help="redraw every sample the shipped LeNet of --dataset does not recognise as "
+                   "its label (gankit.studies.FilteredGenerator; not report 003's method)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the data subsets, the LeNet initialization and the shuffling "
                    "(default 0)")

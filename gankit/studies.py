@@ -62,8 +62,9 @@ CSV_FIELDS = ("strategy", "fraction", "n_real", "n_synthetic", "total", "epochs"
 """Columns of the study CSV. `validation`: held-out real images; `val_accuracy`: the LeNet's
 accuracy on them after its last epoch; `val_curve`: after every epoch, space-separated
 (report 003's Figures 8 and 9); both empty when `validation=0`. `recipe`: how the LeNets
-trained besides the report's recipe (`"plain"`, or e.g. `"augment=handwriting,cosine_decay"`);
-files written before the column existed are read as holding the recipe asked for."""
+trained besides the report's recipe (`"plain"`, or e.g. `"augment=handwriting,cosine_decay"`;
+`"filtered"` when the synthetic images came through a `FilteredGenerator`); files written
+before the column existed are read as holding the recipe asked for."""
 
 
 class GeneratorMixture:
@@ -284,8 +285,8 @@ def retraining_study(
     Args:
         synthetic: `(images, labels)` arrays of at least `total` synthetic images, or a
             conditional model with `generate(labels, seed=...)` (e.g. a trained
-            `gankit.ConditionalGAN`, or a `GeneratorMixture` of several), from which `total`
-            class-balanced samples are drawn once.
+            `gankit.ConditionalGAN`, a `GeneratorMixture` of several, a `FilteredGenerator`),
+            from which `total` class-balanced samples are drawn once.
         real: `(images, labels)` real training images (uint8 or [-1, 1] floats), the whole
             training split (report 003: all 60k; the last `validation` are held out).
         test: `(images, labels)` real test images.
@@ -354,7 +355,7 @@ def retraining_study(
             f"validation, got {len(real_x)} (of {len(real_x) + validation})."
         )
 
-    recipe = recipe_label(augment, cosine_decay)
+    recipe = recipe_label(augment, cosine_decay, isinstance(synthetic, FilteredGenerator))
     done = _read_rows(csv_path, total, epochs, seed, validation, recipe) if csv_path else []
     rows = []
     syn = None
@@ -488,13 +489,17 @@ def _labelled(pair, what, num_classes):
 # ----------------------------------------------------------------------------- CSV
 
 
-def recipe_label(augment=False, cosine_decay=False):
+def recipe_label(augment=False, cosine_decay=False, filtered=False):
     """The `recipe` column of a study CSV: `"plain"` for report 003's LeNet recipe, else what differs.
+
+    `filtered`: the synthetic images came through a `FilteredGenerator` (`"filtered"`).
 
     Example:
 
     >>> recipe_label("handwriting", cosine_decay=True)
     'augment=handwriting,cosine_decay'
+    >>> recipe_label(filtered=True)
+    'filtered'
     """
     parts = []
     if augment is not False and augment is not None:
@@ -504,6 +509,8 @@ def recipe_label(augment=False, cosine_decay=False):
         parts.append(f"augment={name}")
     if cosine_decay:
         parts.append("cosine_decay")
+    if filtered:
+        parts.append("filtered")
     return ",".join(parts) or "plain"
 
 
@@ -536,7 +543,8 @@ def _read_rows(path, total, epochs, seed, validation, recipe="plain"):
             if row["recipe"] is not None and row["recipe"] != recipe:
                 raise ValueError(
                     f"{path} holds LeNets trained with recipe {row['recipe']!r}, not {recipe!r} "
-                    "(augment / cosine_decay); use another csv_path for another recipe."
+                    "(augment / cosine_decay / a FilteredGenerator's samples); use another "
+                    "csv_path for another recipe."
                 )
             row["recipe"] = recipe
             rows.append(row)

@@ -157,6 +157,31 @@ def test_study_on_tiny_settings(trained_run, tmp_path, capsys):
     assert "recipe 'plain', not 'augment=handwriting,cosine_decay'" in capsys.readouterr().err
 
 
+def test_study_filter_redraws_unrecognised_samples_and_keeps_its_own_csv(trained_run, tmp_path,
+                                                                        capsys, monkeypatch):
+    import numpy as np
+
+    from gankit import studies
+
+    judged = []
+
+    def every_other(self, images, labels, batch_size=500):
+        """A stand-in for the LeNet (the 3-step GAN draws noise): rejects the even images once."""
+        judged.append(len(labels))
+        return (np.arange(len(labels)) % 2 == 1) | (len(judged) > 1)
+
+    monkeypatch.setattr(studies.FilteredGenerator, "recognised", every_other)
+    args = ["study", "--generator", str(trained_run), "--out", str(tmp_path), "--total", "200",
+            "--epochs", "1", "--fractions", "0", "--strategies", "mixed"]
+    assert main([*args, "--filter"], quiet=False) == 0
+    assert judged == [200, 100]  # half redrawn once
+    rows = (tmp_path / "study.csv").read_text().strip().splitlines()
+    assert len(rows) == 2 and rows[1].endswith(",filtered")
+    assert "LeNet recipe filtered" in capsys.readouterr().out
+    assert main(args, quiet=False) == 2  # unfiltered samples: not the same study
+    assert "recipe 'filtered', not 'plain'" in capsys.readouterr().err
+
+
 def test_data_command_lists_sources(capsys):
     assert main(["data"], quiet=False) == 0
     printed = capsys.readouterr().out

@@ -306,6 +306,8 @@ def test_a_csv_from_before_the_recipe_column_resumes_and_keeps_its_header(tiny, 
 
 def test_recipe_labels():
     assert studies.recipe_label() == "plain"
+    assert studies.recipe_label(filtered=True) == "filtered"
+    assert studies.recipe_label("handwriting", True, True) == "augment=handwriting,cosine_decay,filtered"
     assert studies.recipe_label(True) == "augment=light"
     assert studies.recipe_label(None, cosine_decay=True) == "cosine_decay"
     assert studies.recipe_label({"zoom": 0.1, "rotation": 5}) == "augment={rotation:5;zoom:0.1}"
