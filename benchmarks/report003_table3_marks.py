@@ -257,8 +257,8 @@ def main(argv=None):
             "Filtered by the shipped LeNet (`gankit.studies.FilteredGenerator`, not report "
             "003's method): every sample that the shipped MNIST LeNet does not classify as its "
             "label is redrawn with fresh noise until it does"
-            + (f" (of all the samples drawn, {min(kept):.1%}-{max(kept):.1%} were kept)"
-               if kept else "")
+            + (f" (of all the samples drawn, {100 * min(kept):.1f}-{100 * max(kept):.1f} % "
+               "were kept)" if kept else "")
             + ". That LeNet learned from MNIST's 50k real training digits (the GAN's own training "
             "data; never the test digits), so the LeNets of these rows also learn from its "
             "judgement. Their conditional accuracy is by that same LeNet, hence about 100 %.")
