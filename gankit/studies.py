@@ -208,7 +208,7 @@ class FilteredGenerator:
         """Images for `labels`, each one the classifier recognises as its label.
 
         Args:
-            labels: int labels `(n,)`.
+            labels: int labels `(n,)` (one-hot rows `(n, num_classes)` also work).
             seed: int: round `r` draws with the seed `seed + 1000003 * r`, so the same seed
                 gives the same images; None: fresh noise.
             batch_size: images per generator and classifier call.
@@ -220,7 +220,10 @@ class FilteredGenerator:
             ValueError: labels outside `[0, num_classes)`, or some still rejected after
                 `max_rounds` draws (the message names their classes).
         """
-        labels = np.asarray(labels).astype(np.int64).reshape(-1)
+        labels = np.asarray(labels)
+        if labels.ndim == 2:  # one-hot rows, as the models' generate also takes
+            labels = labels.argmax(axis=1)
+        labels = labels.astype(np.int64).reshape(-1)
         if labels.size and (labels.min() < 0 or labels.max() >= self.num_classes):
             raise ValueError(f"Labels must be in [0, {self.num_classes}), got "
                              f"{labels.min()}..{labels.max()}.")

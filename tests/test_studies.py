@@ -352,6 +352,7 @@ def test_filtered_generator_keeps_only_digits_the_lenet_recognises():
     assert source.calls >= 3 and clean.drawn > clean.kept == 200
     np.testing.assert_array_equal(clean.generate(labels, seed=3), images)
     assert not np.array_equal(clean.generate(labels, seed=4), images)
+    np.testing.assert_array_equal(clean.generate(np.eye(10)[labels], seed=3), images)  # one-hot
 
     confident = studies.FilteredGenerator(source, min_confidence=0.99)
     probs = clf.predict_proba(confident.generate(labels, seed=3), lenet)
