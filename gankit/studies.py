@@ -135,13 +135,13 @@ class FilteredGenerator:
     Rejection sampling: `generate(labels)` draws an image for every label, keeps those the
     classifier assigns to that label (with at least `min_confidence` probability, when given),
     and redraws the rest with fresh noise until every label has an image. A GAN's training
-    set then loses its ambiguous and mislabelled digits (about 4 % of a `fast-cgan`'s samples
-    are not recognised as their label by the shipped LeNet) while each kept digit is still a
-    fresh sample of the generator, so the set keeps its variety. Measured (report 003's Table 3,
-    `docs/results/report003_table3_marks.md`: 55k samples, 30-epoch LeNets with the
-    `handwriting` recipe): a `fast-cgan-ms` run's synthetic-only LeNet went from 98.3 % to
-    98.75 % on the real test digits (5.7 % of its samples redrawn), a `fast-cgan` run's stayed
-    at 98.2 % (1 % redrawn).
+    set then loses its ambiguous and mislabelled digits (the shipped LeNet does not recognise
+    1 % of a `fast-cgan` run's samples as their label, 5-6 % of a `fast-cgan-ms` run's) while
+    each kept digit is still a fresh sample of the generator, so the set keeps its variety.
+    Measured (report 003's Table 3, `docs/results/report003_table3_marks.md`: 55k samples,
+    30-epoch LeNets with the `handwriting` recipe): a `fast-cgan-ms` run's synthetic-only LeNet
+    went from 98.3 % to 98.75 % on the real test digits (5.7 % of its samples redrawn), a
+    `fast-cgan` run's stayed at 98.2 % (1 % redrawn).
 
     The default classifier, the shipped LeNet, was trained on MNIST's 50k real training digits,
     the same digits the GAN learned from, never on test digits; but a LeNet trained on the
