@@ -192,21 +192,17 @@ def _run_folders(args):
 
 
 def _generator_name(key, file):
-    filtered = key.endswith(FILTERED)
-    key = key[: -len(FILTERED)] if filtered else key
-    name = (f"`{table3.shown_path(file)}`" if isinstance(file, str) else
-            f"{key} ({len(file)} checkpoint{'s' if len(file) != 1 else ''}, below)")
-    return name + (", filtered by the shipped LeNet" if filtered else "")
-
-
-FILTERED = " filtered"
-"""Suffix of the `results` key of a generator measured through `FilteredGenerator`."""
+    """`key`: `(name, filtered)`, the name a checkpoint path or `"mixture i"`."""
+    name, filtered = key
+    shown = (f"`{table3.shown_path(file)}`" if isinstance(file, str) else
+             f"{name} ({len(file)} checkpoint{'s' if len(file) != 1 else ''}, below)")
+    return shown + (", filtered by the shipped LeNet" if filtered else "")
 
 
 def marks_table(results, args):
     lines = []
     for key, (rows, scores, file) in results.items():
-        for recipe in args.filtered_recipes if key.endswith(FILTERED) else args.recipes:
+        for recipe in args.filtered_recipes if key[1] else args.recipes:
             cells = []
             for _, fraction, _, target in table3.MARKS:
                 row = next((r for r in rows if r["recipe"] == recipe
@@ -230,14 +226,12 @@ def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
     real, test = mnist_splits(args.limit_real, args.limit_test)
-    results = {c: measure(args, c, real, test) for c in args.checkpoints}
-    for i, files in enumerate(args.mixture, 1):
-        results[f"mixture {i}"] = measure(args, list(files), real, test)
-    if args.filtered_recipes:
-        generators = [*args.checkpoints, *map(list, args.mixture)]
-        names = [*args.checkpoints, *(f"mixture {i}" for i in range(1, len(args.mixture) + 1))]
-        for name, generator in zip(names, generators):
-            results[name + FILTERED] = measure(args, generator, real, test, filtered=True)
+    generators = {c: c for c in args.checkpoints}
+    generators.update((f"mixture {i}", list(files)) for i, files in enumerate(args.mixture, 1))
+    results = {}  # (name, filtered) -> (rows, scores, file)
+    for filtered in (False, True) if args.filtered_recipes else (False,):
+        for name, generator in generators.items():
+            results[name, filtered] = measure(args, generator, real, test, filtered=filtered)
     minutes = sum(r["seconds"] for rows, _, _ in results.values() for r in rows) / 60
     report = ", ".join(f"{label} {table3.pct(value)} %" for label, _, value, _ in table3.MARKS)
     body = [
@@ -250,8 +244,8 @@ def main(argv=None):
     notes = [f"LeNet recipe `{name}`: {table3.recipe_text(*RECIPES[name])}"
              + (" (report 003's recipe)." if name == "plain" else "; not the report's recipe.")
              for name in dict.fromkeys(args.recipes + args.filtered_recipes)]
-    kept = [scores["kept"] for key, (_, scores, _) in results.items()
-            if key.endswith(FILTERED) and "kept" in scores]
+    kept = [scores["kept"] for (_, filtered), (_, scores, _) in results.items()
+            if filtered and "kept" in scores]
     if args.filtered_recipes:
         notes.append(
             "Filtered by the shipped LeNet (`gankit.studies.FilteredGenerator`, not report "
@@ -267,7 +261,7 @@ def main(argv=None):
         notes.append("The generators' run folders, each written by `gankit train`: " + "; ".join(
             f"`{table3.shown_path(folder)}`: {text}" for folder, text in runs) + ".")
     for i in range(1, len(args.mixture) + 1):
-        files = results[f"mixture {i}"][2]
+        files = results[f"mixture {i}", False][2]
         notes.append(f"Mixture {i} (`gankit.studies.GeneratorMixture`): the synthetic images "
                      f"drawn in {len(files)} equal shares, one from each of "
                      + ", ".join(f"`{table3.shown_path(f)}`" for f in files) + ".")

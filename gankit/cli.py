@@ -372,8 +372,7 @@ def cmd_study(args):
     _progress(f"retraining study: {len(args.strategies)} strategies, total {args.total}, "
               f"{args.epochs} epochs, LeNet recipe "
               f"{studies.recipe_label(kwargs['augment'], args.cosine_decay, args.filter)}; "
-              f"results in "
-              f"{out / 'study.csv'} (resumable)")
+              f"results in {out / 'study.csv'} (resumable)")
     try:
         studies.retraining_study(model, real, test, **kwargs)  # holds out the last 5k to validate
     except ValueError as err:
