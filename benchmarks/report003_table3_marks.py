@@ -16,7 +16,9 @@ there sampled together, each drawing an equal share of the 55,000 images
 `--filtered-recipes` measures every generator a second time through
 `gankit.studies.FilteredGenerator`: each sample the shipped MNIST LeNet does not recognise as
 its label is redrawn (rejection sampling), with those LeNet recipes. Not report 003's method:
-the page says so beside those rows.
+the page says so beside those rows. `--filtered-noise-scales` draws those samples from noise of
+other standard deviations too (one set of filtered rows each; wider noise gives more varied
+digits, and the filter redraws the unfaithful ones).
 
 Every cell is appended to the study CSV of `report003_table3.py` for that checkpoint's `--out`
 folder at once (one folder per checkpoint under `--out`), so rerunning continues.
@@ -69,6 +71,9 @@ def parse_args(argv=None):
                    help="also measure every generator through gankit.studies.FilteredGenerator "
                         "(samples the shipped LeNet does not recognise as their label are "
                         "redrawn), with these LeNet recipes (default: none)")
+    p.add_argument("--filtered-noise-scales", nargs="+", type=float, default=[1.0],
+                   help="standard deviations of the filtered generators' noise, one set of "
+                        "filtered rows each (default: 1, as trained)")
     p.add_argument("--evaluate-n", type=int, default=10000)
     p.add_argument("--limit-real", type=int, default=None, help="quick tests only")
     p.add_argument("--limit-test", type=int, default=None, help="quick tests only")
@@ -86,6 +91,9 @@ def parse_args(argv=None):
         args.recipes = ["plain"]
     args.recipes = list(dict.fromkeys(args.recipes))
     args.filtered_recipes = list(dict.fromkeys(args.filtered_recipes))
+    args.filtered_noise_scales = list(dict.fromkeys(args.filtered_noise_scales))
+    if any(not s > 0 for s in args.filtered_noise_scales):
+        p.error("--filtered-noise-scales must be positive")
     return args
 
 
@@ -106,12 +114,13 @@ def _load(checkpoint):
     return model
 
 
-def measure(args, checkpoint, real, test, filtered=False):
+def measure(args, checkpoint, real, test, filtered=False, noise_scale=1.0):
     """Rows `{recipe, fraction, accuracy, ...}`, the generator's scores and its file(s).
 
     `checkpoint`: a run folder or `.keras` file, or a list of them sampled as one
     `GeneratorMixture`. `filtered`: sample it through a `FilteredGenerator` (the shipped
-    MNIST LeNet) and train with `args.filtered_recipes` instead of `args.recipes`.
+    MNIST LeNet) with noise of standard deviation `noise_scale`, and train with
+    `args.filtered_recipes` instead of `args.recipes`.
     """
     from gankit import studies
 
@@ -124,7 +133,9 @@ def measure(args, checkpoint, real, test, filtered=False):
         digest = hashlib.sha256("\n".join(map(os.path.abspath, files)).encode()).hexdigest()
         out = os.path.join(args.out, f"mixture_of_{len(files)}_{digest[:10]}")
     if filtered:
-        model, out = studies.FilteredGenerator(model), out + "_filtered"
+        model = studies.FilteredGenerator(model, noise_scale=noise_scale)
+        out += "_filtered" + (f"_noise{noise_scale:g}".replace(".", "_")
+                              if noise_scale != 1 else "")
     os.makedirs(out, exist_ok=True)
     try:
         scores = table3.generator_scores(model, file, args.evaluate_n, out)
@@ -192,10 +203,12 @@ def _run_folders(args):
 
 
 def _generator_name(key, file):
-    """`key`: `(name, filtered)`, the name a checkpoint path or `"mixture i"`."""
-    name, filtered = key
+    """`key`: `(name, filtered, noise_scale)`, the name a checkpoint path or `"mixture i"`."""
+    name, filtered, noise_scale = key
     shown = (f"`{table3.shown_path(file)}`" if isinstance(file, str) else
              f"{name} ({len(file)} checkpoint{'s' if len(file) != 1 else ''}, below)")
+    if noise_scale != 1:
+        shown += f", noise std {noise_scale:g}"
     return shown + (", filtered by the shipped LeNet" if filtered else "")
 
 
@@ -222,16 +235,33 @@ def marks_table(results, args):
     return markdown_table(headers, lines)
 
 
+def _kept_text(results):
+    """" (of all the samples drawn, a-b % were kept[ at noise std s])" per noise scale, or ""."""
+    kept = {}
+    for (_, filtered, noise_scale), (_, scores, _) in results.items():
+        if filtered and "kept" in scores:
+            kept.setdefault(noise_scale, []).append(scores["kept"])
+    if not kept:
+        return ""
+    parts = [f"{100 * min(k):.1f}-{100 * max(k):.1f} %"
+             + (f" at noise std {scale:g}" if len(kept) > 1 or scale != 1 else "")
+             for scale, k in kept.items()]
+    return f" (of all the samples drawn, {', '.join(parts)} were kept)"
+
+
 def main(argv=None):
     args = parse_args(argv)
     start = time.perf_counter()
     real, test = mnist_splits(args.limit_real, args.limit_test)
     generators = {c: c for c in args.checkpoints}
     generators.update((f"mixture {i}", list(files)) for i, files in enumerate(args.mixture, 1))
-    results = {}  # (name, filtered) -> (rows, scores, file)
-    for filtered in (False, True) if args.filtered_recipes else (False,):
+    results = {}  # (name, filtered, noise_scale) -> (rows, scores, file)
+    variants = [(False, 1.0)] + [(True, s) for s in args.filtered_noise_scales
+                                 if args.filtered_recipes]
+    for filtered, noise_scale in variants:
         for name, generator in generators.items():
-            results[name, filtered] = measure(args, generator, real, test, filtered=filtered)
+            results[name, filtered, noise_scale] = measure(args, generator, real, test,
+                                                           filtered, noise_scale)
     minutes = sum(r["seconds"] for rows, _, _ in results.values() for r in rows) / 60
     report = ", ".join(f"{label} {table3.pct(value)} %" for label, _, value, _ in table3.MARKS)
     body = [
@@ -244,15 +274,12 @@ def main(argv=None):
     notes = [f"LeNet recipe `{name}`: {table3.recipe_text(*RECIPES[name])}"
              + (" (report 003's recipe)." if name == "plain" else "; not the report's recipe.")
              for name in dict.fromkeys(args.recipes + args.filtered_recipes)]
-    kept = [scores["kept"] for (_, filtered), (_, scores, _) in results.items()
-            if filtered and "kept" in scores]
     if args.filtered_recipes:
         notes.append(
             "Filtered by the shipped LeNet (`gankit.studies.FilteredGenerator`, not report "
             "003's method): every sample that the shipped MNIST LeNet does not classify as its "
             "label is redrawn with fresh noise until it does"
-            + (f" (of all the samples drawn, {100 * min(kept):.1f}-{100 * max(kept):.1f} % "
-               "were kept)" if kept else "")
+            + _kept_text(results)
             + ". That LeNet learned from MNIST's 50k real training digits (the GAN's own training "
             "data; never the test digits), so the LeNets of these rows also learn from its "
             "judgement. Their conditional accuracy is by that same LeNet, hence about 100 %.")
@@ -261,7 +288,7 @@ def main(argv=None):
         notes.append("The generators' run folders, each written by `gankit train`: " + "; ".join(
             f"`{table3.shown_path(folder)}`: {text}" for folder, text in runs) + ".")
     for i in range(1, len(args.mixture) + 1):
-        files = results[f"mixture {i}", False][2]
+        files = results[f"mixture {i}", False, 1.0][2]
         notes.append(f"Mixture {i} (`gankit.studies.GeneratorMixture`): the synthetic images "
                      f"drawn in {len(files)} equal shares, one from each of "
                      + ", ".join(f"`{table3.shown_path(f)}`" for f in files) + ".")

@@ -357,8 +357,15 @@ def cmd_study(args):
     model = load_model(args.generator)
     if not getattr(model, "num_classes", None):
         raise CLIError("the retraining study needs a conditional generator (it labels its samples)")
+    if args.noise_scale != 1.0 and not args.filter:
+        raise CLIError("--noise-scale needs --filter: wider noise draws unfaithful digits, "
+                       "which only the filter redraws")
     if args.filter:
-        model = studies.FilteredGenerator(model, dataset=args.dataset)
+        try:
+            model = studies.FilteredGenerator(model, dataset=args.dataset,
+                                              noise_scale=args.noise_scale)
+        except ValueError as err:
+            raise CLIError(str(err)) from err
     real = data.load_arrays(args.dataset, "train")
     test = data.load_arrays(args.dataset, "test")
     out = Path(args.out)
@@ -369,9 +376,10 @@ def cmd_study(args):
               "augment": args.augment or False, "cosine_decay": args.cosine_decay}
     if args.fractions:
         kwargs["fractions"] = args.fractions
+    recipe = studies.recipe_label(kwargs["augment"], args.cosine_decay, args.filter,
+                                  args.noise_scale)
     _progress(f"retraining study: {len(args.strategies)} strategies, total {args.total}, "
-              f"{args.epochs} epochs, LeNet recipe "
-              f"{studies.recipe_label(kwargs['augment'], args.cosine_decay, args.filter)}; "
+              f"{args.epochs} epochs, LeNet recipe {recipe}; "
               f"results in {out / 'study.csv'} (resumable)")
     try:
         studies.retraining_study(model, real, test, **kwargs)  # holds out the last 5k to validate
@@ -590,6 +598,10 @@ def build_parser():
     p.add_argument("--filter", action="store_true",
                    help="redraw every sample the shipped LeNet of --dataset does not recognise as "
                    "its label (gankit.studies.FilteredGenerator; not report 003's method)")
+    p.add_argument("--noise-scale", type=float, default=1.0,
+                   help="with --filter: standard deviation of the generator's noise (default 1, "
+                   "as trained; 2 draws more varied digits and the filter redraws the "
+                   "unfaithful ones)")
     p.add_argument("--seed", type=int, default=0,
                    help="seed of the data subsets, the LeNet initialization and the shuffling "
                    "(default 0)")

@@ -23,6 +23,7 @@ gankit.studies.plot_study("study.csv", "study.png")
 """
 
 import csv
+import inspect
 import math
 import os
 import time
@@ -31,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from gankit import classifier as _clf
+from gankit.models.base import check_noise_scale
 
 REPORT_003_FRACTIONS = (0.0, 0.00018, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
 """Fractions of real images in the training set studied by report 003 (0 %, 0.018 %, ... 100 %)."""
@@ -108,7 +110,7 @@ class GeneratorMixture:
         self.generators = generators
         self.num_classes = classes.pop()
 
-    def generate(self, labels, seed=None, batch_size=500):
+    def generate(self, labels, seed=None, batch_size=500, noise_scale=1.0):
         """Images for `labels`: consecutive equal shares drawn by each generator in turn.
 
         Args:
@@ -116,6 +118,8 @@ class GeneratorMixture:
             seed: int: generator `i` draws with `seed + i`, so the same seed gives the same
                 images; None: fresh noise.
             batch_size: images per generator call.
+            noise_scale: standard deviation of every generator's noise (see
+                `gankit.GAN.generate`).
 
         Returns:
             float32 numpy array `(n, height, width, channels)` in [-1, 1].
@@ -124,9 +128,29 @@ class GeneratorMixture:
         shares = [idx for idx in np.array_split(np.arange(len(labels)), len(self.generators))
                   if len(idx)] or [np.arange(0)]
         return np.concatenate([
-            np.asarray(g.generate(labels[idx], seed=None if seed is None else seed + i,
-                                  batch_size=batch_size), dtype=np.float32)
+            _draw(g, labels[idx], None if seed is None else seed + i, batch_size, noise_scale)
             for i, (g, idx) in enumerate(zip(self.generators, shares))])
+
+
+def _lacks_noise_scale(generator):
+    """The generator (a mixture's member too) whose `generate` takes no `noise_scale`, or None."""
+    if isinstance(generator, GeneratorMixture):
+        return next(filter(None, map(_lacks_noise_scale, generator.generators)), None)
+    try:
+        parameters = inspect.signature(generator.generate).parameters
+    except (TypeError, ValueError):
+        return generator
+    takes = "noise_scale" in parameters or any(
+        p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
+    return None if takes else generator
+
+
+def _draw(generator, labels, seed, batch_size, noise_scale=1.0):
+    """`generator.generate(labels, ...)` as float32, passing `noise_scale` only when it is not 1
+    (so generators without that argument still work at the default)."""
+    kwargs = {} if noise_scale == 1.0 else {"noise_scale": noise_scale}
+    return np.asarray(generator.generate(labels, seed=seed, batch_size=batch_size, **kwargs),
+                      dtype=np.float32)
 
 
 class FilteredGenerator:
@@ -158,6 +182,9 @@ class FilteredGenerator:
         min_confidence: also require this probability of the label (None: the label only
             needs the highest probability).
         max_rounds: redraw at most this many times before giving up with a `ValueError`.
+        noise_scale: standard deviation of the generator's noise (`generate(...,
+            noise_scale=)`; 1: as trained). Wider noise draws more varied digits and more
+            unfaithful ones, which the filter redraws.
 
     Attributes:
         drawn, kept: images drawn and kept so far (`kept / drawn` is the acceptance rate).
@@ -172,7 +199,7 @@ class FilteredGenerator:
     """
 
     def __init__(self, generator, classifier=None, dataset=None, min_confidence=None,
-                 max_rounds=50):
+                 max_rounds=50, noise_scale=1.0):
         if not hasattr(generator, "generate"):
             raise ValueError(f"FilteredGenerator needs a generator with generate(labels, "
                              f"seed=...), got {type(generator).__name__}.")
@@ -184,12 +211,18 @@ class FilteredGenerator:
             raise ValueError(f"min_confidence must be in (0, 1) or None, got {min_confidence}.")
         if int(max_rounds) < 1:
             raise ValueError(f"max_rounds must be >= 1, got {max_rounds}.")
+        noise_scale = check_noise_scale(noise_scale)
+        lacking = _lacks_noise_scale(generator) if noise_scale != 1 else None
+        if lacking is not None:
+            raise ValueError(f"noise_scale={noise_scale:g} needs a generator whose generate() "
+                             f"takes noise_scale; {type(lacking).__name__}'s does not.")
         self.generator = generator
         self.num_classes = int(num_classes)
         self.classifier = classifier
         self.dataset = dataset
         self.min_confidence = None if min_confidence is None else float(min_confidence)
         self.max_rounds = int(max_rounds)
+        self.noise_scale = noise_scale
         self.drawn = 0
         self.kept = 0
 
@@ -232,8 +265,8 @@ class FilteredGenerator:
             if not len(pending):
                 break
             draw_seed = None if seed is None else seed + 1000003 * round_
-            drawn = np.asarray(self.generator.generate(labels[pending], seed=draw_seed,
-                                                       batch_size=batch_size), dtype=np.float32)
+            drawn = _draw(self.generator, labels[pending], draw_seed, batch_size,
+                          self.noise_scale)
             if images is None:
                 images = np.zeros((len(labels),) + drawn.shape[1:], np.float32)
             ok = self.recognised(drawn, labels[pending], batch_size)
@@ -248,7 +281,7 @@ class FilteredGenerator:
                 f"recognised after {self.max_rounds} draws; the generator rarely draws them "
                 "well enough for this classifier (lower min_confidence or train it longer).")
         if images is None:
-            images = np.asarray(self.generator.generate(labels, seed=seed), dtype=np.float32)
+            images = _draw(self.generator, labels, seed, batch_size, self.noise_scale)
         return images
 
 
@@ -363,7 +396,9 @@ def retraining_study(
             f"validation, got {len(real_x)} (of {len(real_x) + validation})."
         )
 
-    recipe = recipe_label(augment, cosine_decay, isinstance(synthetic, FilteredGenerator))
+    filtered = isinstance(synthetic, FilteredGenerator)
+    recipe = recipe_label(augment, cosine_decay, filtered,
+                          synthetic.noise_scale if filtered else 1.0)
     done = _read_rows(csv_path, total, epochs, seed, validation, recipe) if csv_path else []
     rows = []
     syn = None
@@ -497,10 +532,11 @@ def _labelled(pair, what, num_classes):
 # ----------------------------------------------------------------------------- CSV
 
 
-def recipe_label(augment=False, cosine_decay=False, filtered=False):
+def recipe_label(augment=False, cosine_decay=False, filtered=False, noise_scale=1.0):
     """The `recipe` column of a study CSV: `"plain"` for report 003's LeNet recipe, else what differs.
 
-    `filtered`: the synthetic images came through a `FilteredGenerator` (`"filtered"`).
+    `filtered`: the synthetic images came through a `FilteredGenerator` (`"filtered"`);
+    `noise_scale`: its noise's standard deviation, recorded when not 1.
 
     Example:
 
@@ -508,6 +544,8 @@ def recipe_label(augment=False, cosine_decay=False, filtered=False):
     'augment=handwriting,cosine_decay'
     >>> recipe_label(filtered=True)
     'filtered'
+    >>> recipe_label(filtered=True, noise_scale=2.0)
+    'filtered,noise_scale=2'
     """
     parts = []
     if augment is not False and augment is not None:
@@ -519,6 +557,8 @@ def recipe_label(augment=False, cosine_decay=False, filtered=False):
         parts.append("cosine_decay")
     if filtered:
         parts.append("filtered")
+    if noise_scale != 1.0:
+        parts.append(f"noise_scale={noise_scale:g}")
     return ",".join(parts) or "plain"
 
 
@@ -551,8 +591,8 @@ def _read_rows(path, total, epochs, seed, validation, recipe="plain"):
             if row["recipe"] is not None and row["recipe"] != recipe:
                 raise ValueError(
                     f"{path} holds LeNets trained with recipe {row['recipe']!r}, not {recipe!r} "
-                    "(augment / cosine_decay / a FilteredGenerator's samples); use another "
-                    "csv_path for another recipe."
+                    "(augment / cosine_decay / a FilteredGenerator's samples and noise scale); "
+                    "use another csv_path for another recipe."
                 )
             row["recipe"] = recipe
             rows.append(row)

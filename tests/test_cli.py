@@ -180,6 +180,15 @@ def test_study_filter_redraws_unrecognised_samples_and_keeps_its_own_csv(trained
     assert "LeNet recipe filtered" in capsys.readouterr().out
     assert main(args, quiet=False) == 2  # unfiltered samples: not the same study
     assert "recipe 'filtered', not 'plain'" in capsys.readouterr().err
+    assert main([*args, "--noise-scale", "2"], quiet=False) == 2  # wider noise needs the filter
+    assert "--noise-scale needs --filter" in capsys.readouterr().err
+    assert main([*args, "--filter", "--noise-scale", "-1"], quiet=False) == 2
+    assert "noise_scale must be a positive number" in capsys.readouterr().err
+    wide = tmp_path / "wide"
+    assert main([*args[:4], str(wide), *args[5:], "--filter", "--noise-scale", "2"],
+                quiet=False) == 0
+    assert (wide / "study.csv").read_text().strip().endswith(',"filtered,noise_scale=2"')
+    assert "LeNet recipe filtered,noise_scale=2" in capsys.readouterr().out
 
 
 def test_data_command_lists_sources(capsys):

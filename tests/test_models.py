@@ -202,6 +202,23 @@ def test_generate_shapes_seeds_and_errors(tiny_nets):
         cgan.generate(np.array([3, 10]))
 
 
+def test_generate_noise_scale_widens_the_drawn_noise(tiny_nets):
+    gan = GAN(*tiny_nets("dcgan"))
+    noise = np.random.default_rng(1).standard_normal((5, 8)).astype("float32")
+    wide = gan.generate(5, seed=1, noise_scale=2.0)
+    np.testing.assert_allclose(wide, gan.generate(noise=2.0 * noise), atol=1e-6)
+    assert not np.allclose(wide, gan.generate(5, seed=1), atol=1e-3)
+    np.testing.assert_array_equal(gan.generate(5, seed=1, noise_scale=1), gan.generate(5, seed=1))
+    cgan = ConditionalGAN(*tiny_nets("cgan"))
+    np.testing.assert_allclose(cgan.generate(np.arange(5), seed=1, noise_scale=0.5),
+                               cgan.generate(np.arange(5), noise=0.5 * noise), atol=1e-6)
+    for bad in (0, -1.0, float("nan"), "2"):
+        with pytest.raises(ValueError, match="noise_scale must be a positive number"):
+            gan.generate(3, noise_scale=bad)
+    with pytest.raises(ValueError, match="not both"):
+        gan.generate(noise=noise, noise_scale=2.0)
+
+
 @pytest.mark.parametrize("kind", ["dcgan", "cgan"])
 def test_generate_is_per_sample_even_with_batchnorm(tiny_nets, kind):
     """The BatchNorm trap: a class-sorted batch must not change what a (noise, label) gives."""

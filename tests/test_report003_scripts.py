@@ -155,7 +155,18 @@ def test_table3_marks_add_rows_for_generators_filtered_by_the_lenet(tiny_cgan, t
     assert len(rows) == 2 and "filtered by the shipped LeNet" in rows[1]
     assert "filtered" not in rows[0] and all(r.count("(not met)") == 2 for r in rows)
     assert "not report 003's method" in page and "were kept)" in page
-    assert (tmp_path / "out").glob("*_filtered")
+    assert [f.name for f in (tmp_path / "out").glob("*_filtered")] == [
+        f"{marks._folder(marks.parse_args(args), str(tiny_cgan)).rsplit(os.sep, 1)[1]}_filtered"]
+
+    calls.clear()  # wider noise: one more set of filtered rows, the others resumed
+    assert marks.main([*args, "--filtered-noise-scales", "1", "2.5"]) == 0
+    assert capsys.readouterr().out.count("[retraining_study]") == 2  # the 4 others read back
+    assert calls == [100, 1, 200, 1]  # only the new σ=2.5 generator draws
+    page = (tmp_path / "results" / "report003_table3_marks.md").read_text()
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    assert len(rows) == 3 and "noise std 2.5, filtered by the shipped LeNet" in rows[2]
+    assert "noise std" not in rows[1] and "% at noise std 2.5 were kept" in page
+    assert len(list((tmp_path / "out").glob("*_filtered_noise2_5"))) == 1
 
     monkeypatch.setattr(studies.FilteredGenerator, "recognised",
                         lambda self, images, labels, batch_size=500: np.zeros(len(labels), bool))

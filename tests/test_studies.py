@@ -308,6 +308,9 @@ def test_recipe_labels():
     assert studies.recipe_label() == "plain"
     assert studies.recipe_label(filtered=True) == "filtered"
     assert studies.recipe_label("handwriting", True, True) == "augment=handwriting,cosine_decay,filtered"
+    assert (studies.recipe_label("handwriting", True, True, 2.0)
+            == "augment=handwriting,cosine_decay,filtered,noise_scale=2")
+    assert studies.recipe_label(filtered=True, noise_scale=1.5) == "filtered,noise_scale=1.5"
     assert studies.recipe_label(True) == "augment=light"
     assert studies.recipe_label(None, cosine_decay=True) == "cosine_decay"
     assert studies.recipe_label({"zoom": 0.1, "rotation": 5}) == "augment={rotation:5;zoom:0.1}"
@@ -324,12 +327,21 @@ class _RealDigitCGAN:
         self.wrong, self.always_wrong = wrong, set(always_wrong)
         self.calls = 0
 
-    def generate(self, labels, seed=None, batch_size=500):
+    def generate(self, labels, seed=None, batch_size=500, noise_scale=1.0):
+        """`noise_scale` multiplies the chance of a wrong class, as wider noise would."""
         self.calls += 1
         rng = np.random.default_rng(seed)
-        shown = [(c + 1) % 10 if c in self.always_wrong or rng.random() < self.wrong else c
+        wrong = min(1.0, self.wrong * noise_scale)
+        shown = [(c + 1) % 10 if c in self.always_wrong or rng.random() < wrong else c
                  for c in np.asarray(labels)]
         return self.x[[rng.choice(self.by_class[c]) for c in shown]]
+
+
+class _NoScaleCGAN(_RealDigitCGAN):
+    """A generator whose generate() predates noise_scale."""
+
+    def generate(self, labels, seed=None, batch_size=500):
+        return super().generate(labels, seed, batch_size)
 
 
 def test_filtered_generator_keeps_only_digits_the_lenet_recognises():
@@ -381,3 +393,40 @@ def test_filtered_generator_feeds_the_study_and_explains_failures(tiny):
         studies.FilteredGenerator(source, min_confidence=1.5)
     with pytest.raises(ValueError, match=r"Labels must be in \[0, 10\)"):
         studies.FilteredGenerator(source).generate([0, 10])
+
+
+def test_filtered_generator_noise_scale_reaches_the_generator_and_the_csv(tiny, tmp_path):
+    from gankit import classifier as clf
+
+    _, real, test = tiny
+    x, y = load_arrays("mnist", "test")
+    labels = np.arange(200) % 10
+    narrow = studies.FilteredGenerator(_RealDigitCGAN(x[:2000], y[:2000], wrong=0.1))
+    wide = studies.FilteredGenerator(_RealDigitCGAN(x[:2000], y[:2000], wrong=0.1),
+                                     noise_scale=3.0)
+    narrow.generate(labels, seed=0)
+    images = wide.generate(labels, seed=0)
+    np.testing.assert_array_equal(
+        clf.predict_proba(images, clf.load_pretrained("mnist")).argmax(1), labels)
+    assert wide.kept == narrow.kept == 200 and wide.drawn > narrow.drawn + 20  # 30 % vs 10 % wrong
+    mixture = studies.GeneratorMixture([_RealDigitCGAN(x[:2000], y[:2000], wrong=0.1)] * 2)
+    studies.FilteredGenerator(mixture, noise_scale=3.0).generate(labels, seed=0)  # passed through
+
+    csv_path = tmp_path / "study.csv"
+    kwargs = dict(total=100, fractions=(0.0,), strategies=("mixed",), epochs=1, verbose=0,
+                  validation=VALIDATION, csv_path=csv_path)
+    rows = studies.retraining_study(wide, real, test, **kwargs)
+    assert rows[0]["recipe"] == "filtered,noise_scale=3"
+    assert csv_path.read_text().strip().endswith('"filtered,noise_scale=3"')
+    with pytest.raises(ValueError, match="'filtered,noise_scale=3', not 'filtered'"):
+        studies.retraining_study(narrow, real, test, **kwargs)  # never resumes into σ=1 cells
+    for bad in (0.0, -2, "2", float("inf")):
+        with pytest.raises(ValueError, match="noise_scale must be a positive number"):
+            studies.FilteredGenerator(narrow.generator, noise_scale=bad)
+    old = _NoScaleCGAN(x[:200], y[:200])
+    studies.FilteredGenerator(old).generate(labels[:10], seed=0)  # works at the default
+    with pytest.raises(ValueError, match="takes noise_scale; _NoScaleCGAN's does not"):
+        studies.FilteredGenerator(old, noise_scale=2.0)
+    with pytest.raises(ValueError, match="_NoScaleCGAN's does not"):
+        studies.FilteredGenerator(studies.GeneratorMixture([narrow.generator, old]),
+                                  noise_scale=2.0)

@@ -121,6 +121,13 @@ def label_count(generator):
     return int(inputs[1].shape[-1])
 
 
+def check_noise_scale(noise_scale):
+    """`noise_scale` as a float, or a `ValueError` unless it is a positive finite number."""
+    if (not isinstance(noise_scale, (int, float, np.integer, np.floating))
+            or isinstance(noise_scale, bool) or not np.isfinite(noise_scale) or noise_scale <= 0):
+        raise ValueError(f"noise_scale must be a positive number, got {noise_scale!r}.")
+    return float(noise_scale)
+
 class AdversarialModel(TwoPlayerModel):
     """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
 
@@ -546,7 +553,22 @@ class AdversarialModel(TwoPlayerModel):
             raise ValueError(f"Got {len(noise)} noise vectors for {n} images.")
         return noise.reshape((len(noise), *self.latent_shape))
 
-    def generate(self, n_or_labels=None, seed=None, batch_size=256, noise=None):
+    def _draw_noise(self, n, seed, noise, noise_scale):
+        """`noise` checked, or `n` vectors of `noise_scale * default_rng(seed).standard_normal`."""
+        noise_scale = check_noise_scale(noise_scale)
+        if noise is not None:
+            if noise_scale != 1.0:
+                raise ValueError("Pass noise= or noise_scale=, not both (scale the noise "
+                                 "yourself).")
+            return self._check_noise(noise, n)
+        rng = np.random.default_rng(seed)
+        noise = rng.standard_normal((n, self.latent_dim)).astype("float32")
+        if noise_scale != 1.0:
+            noise *= np.float32(noise_scale)
+        return noise.reshape((n, *self.latent_shape))
+
+    def generate(self, n_or_labels=None, seed=None, batch_size=256, noise=None,
+                 noise_scale=1.0):
         """Generates images with the generator in inference mode (BatchNorm uses its statistics).
 
         Inference mode makes every image depend only on its own noise (and label), never on
@@ -564,15 +586,23 @@ class AdversarialModel(TwoPlayerModel):
             batch_size: images per generator call.
             noise: optional explicit noise `(n, latent_dim)` (or `(n, *latent_shape)`) instead
                 of drawing it.
+            noise_scale: standard deviation of the drawn noise (the generator trained on 1).
+                Above 1 the samples grow more varied and less faithful (the opposite of
+                truncation); `gankit.studies.FilteredGenerator` redraws the unfaithful ones.
 
         Returns:
             float32 numpy array `(n, height, width, channels)` in [-1, 1].
+
+        Raises:
+            ValueError: a wrong count or labels, a noise of the wrong shape, a `noise_scale`
+                that is not positive, or `noise` together with a `noise_scale` other than 1.
 
         Example:
 
         ```python
         images = gan.generate(16, seed=0)
         digits = cgan.generate(np.repeat(np.arange(10), 10), seed=0)
+        varied = cgan.generate(np.repeat(np.arange(10), 10), seed=0, noise_scale=2.0)
         ```
         """
         if self.num_classes is None:
@@ -598,12 +628,7 @@ class AdversarialModel(TwoPlayerModel):
                 )
             one_hot = self._labels_array(n_or_labels)
             n = len(one_hot)
-        if noise is not None:
-            noise = self._check_noise(noise, n)
-        else:
-            rng = np.random.default_rng(seed)
-            noise = rng.standard_normal((n, self.latent_dim)).astype("float32")
-            noise = noise.reshape((n, *self.latent_shape))
+        noise = self._draw_noise(n, seed, noise, noise_scale)
         return self._run_generator(noise, one_hot, batch_size)
 
     def interpolate(self, z0, z1, steps=10, method="linear", labels=None, batch_size=256):

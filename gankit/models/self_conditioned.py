@@ -185,7 +185,8 @@ class SelfConditionedGAN(AdversarialModel):
                 "once before fit (it clusters the images with k-means).")
         return super().fit(*args, **kwargs)
 
-    def generate(self, n=None, seed=None, batch_size=256, noise=None, clusters=None):
+    def generate(self, n=None, seed=None, batch_size=256, noise=None, clusters=None,
+                 noise_scale=1.0):
         """Generates images in inference mode, each from a cluster drawn by its frequency.
 
         Args:
@@ -196,6 +197,7 @@ class SelfConditionedGAN(AdversarialModel):
             batch_size: images per generator call.
             noise: optional explicit noise `(n, latent_dim)`.
             clusters: optional int clusters `(n,)` to draw from instead of random ones.
+            noise_scale: standard deviation of the drawn noise (see `GAN.generate`).
 
         Returns:
             float32 numpy array `(n, height, width, channels)` in [-1, 1].
@@ -221,11 +223,7 @@ class SelfConditionedGAN(AdversarialModel):
         if clusters.ndim != 1 or clusters.dtype.kind not in "iu" or (
                 clusters.size and not 0 <= clusters.min() <= clusters.max() < self.num_clusters):
             raise ValueError(f"clusters must be ints in [0, {self.num_clusters}), shape (n,).")
-        if noise is not None:
-            noise = self._check_noise(noise, count)
-        else:
-            noise = np.random.default_rng(seed).standard_normal(
-                (count, self.latent_dim)).astype("float32").reshape((count, *self.latent_shape))
+        noise = self._draw_noise(count, seed, noise, noise_scale)
         one_hot = np.eye(self.num_clusters, dtype="float32")[clusters]
         return self._run_generator(noise, one_hot, batch_size)
 
