@@ -124,7 +124,16 @@ class GeneratorMixture:
 
         Returns:
             float32 numpy array `(n, height, width, channels)` in [-1, 1].
+
+        Raises:
+            ValueError: a `noise_scale` that is not a positive number, or other than 1 while
+                a generator's `generate` takes no `noise_scale` (the message names it).
         """
+        noise_scale = check_noise_scale(noise_scale)
+        lacking = _lacks_noise_scale(self) if noise_scale != 1 else None
+        if lacking is not None:
+            raise ValueError(f"noise_scale={noise_scale:g} needs generators whose generate() "
+                             f"takes noise_scale; {type(lacking).__name__}'s does not.")
         labels = np.asarray(labels)
         shares = [idx for idx in np.array_split(np.arange(len(labels)), len(self.generators))
                   if len(idx)] or [np.arange(0)]

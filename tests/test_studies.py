@@ -430,3 +430,7 @@ def test_filtered_generator_noise_scale_reaches_the_generator_and_the_csv(tiny, 
     with pytest.raises(ValueError, match="_NoScaleCGAN's does not"):
         studies.FilteredGenerator(studies.GeneratorMixture([narrow.generator, old]),
                                   noise_scale=2.0)
+    with pytest.raises(ValueError, match="_NoScaleCGAN's does not"):
+        studies.GeneratorMixture([narrow.generator, old]).generate(labels, noise_scale=2.0)
+    with pytest.raises(ValueError, match="noise_scale must be a positive number"):
+        mixture.generate(labels, noise_scale=0)
