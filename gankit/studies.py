@@ -129,17 +129,24 @@ class GeneratorMixture:
             ValueError: a `noise_scale` that is not a positive number, or other than 1 while
                 a generator's `generate` takes no `noise_scale` (the message names it).
         """
-        noise_scale = check_noise_scale(noise_scale)
-        lacking = _lacks_noise_scale(self) if noise_scale != 1 else None
-        if lacking is not None:
-            raise ValueError(f"noise_scale={noise_scale:g} needs generators whose generate() "
-                             f"takes noise_scale; {type(lacking).__name__}'s does not.")
+        noise_scale = _checked_noise_scale(self, noise_scale)
         labels = np.asarray(labels)
         shares = [idx for idx in np.array_split(np.arange(len(labels)), len(self.generators))
                   if len(idx)] or [np.arange(0)]
         return np.concatenate([
             _draw(g, labels[idx], None if seed is None else seed + i, batch_size, noise_scale)
             for i, (g, idx) in enumerate(zip(self.generators, shares))])
+
+
+def _checked_noise_scale(generator, noise_scale):
+    """`noise_scale` as a float; a `ValueError` when it is not positive, or not 1 while
+    `generator` (or a mixture's member) has a `generate` without that argument."""
+    noise_scale = check_noise_scale(noise_scale)
+    lacking = _lacks_noise_scale(generator) if noise_scale != 1 else None
+    if lacking is not None:
+        raise ValueError(f"noise_scale={noise_scale:g} needs generators whose generate() takes "
+                         f"noise_scale; {type(lacking).__name__}'s does not.")
+    return noise_scale
 
 
 def _lacks_noise_scale(generator):
@@ -222,11 +229,7 @@ class FilteredGenerator:
             raise ValueError(f"min_confidence must be in (0, 1) or None, got {min_confidence}.")
         if int(max_rounds) < 1:
             raise ValueError(f"max_rounds must be >= 1, got {max_rounds}.")
-        noise_scale = check_noise_scale(noise_scale)
-        lacking = _lacks_noise_scale(generator) if noise_scale != 1 else None
-        if lacking is not None:
-            raise ValueError(f"noise_scale={noise_scale:g} needs a generator whose generate() "
-                             f"takes noise_scale; {type(lacking).__name__}'s does not.")
+        noise_scale = _checked_noise_scale(generator, noise_scale)
         self.generator = generator
         self.num_classes = int(num_classes)
         self.classifier = classifier

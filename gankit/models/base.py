@@ -128,6 +128,7 @@ def check_noise_scale(noise_scale):
         raise ValueError(f"noise_scale must be a positive number, got {noise_scale!r}.")
     return float(noise_scale)
 
+
 class AdversarialModel(TwoPlayerModel):
     """Base class of `GAN`, `ConditionalGAN` and `WGANGP`; not used directly.
 
