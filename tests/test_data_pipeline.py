@@ -271,3 +271,25 @@ def test_image_folder_order_and_jitter_are_functions_of_seed_and_epoch(tmp_path)
     assert jittered.shape == (8, 4, 4, 1)
     np.testing.assert_array_equal(epoch_images(1, augment=True, crop_size=4), jittered)
     assert not np.array_equal(epoch_images(0, augment=True, crop_size=4), jittered)
+
+
+def test_pipelines_start_no_autotuning_thread(messy_folder):
+    """tf.data's tuning thread made each new epoch's iterator wait for it (up to a minute)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the folder's corrupt files are counted in another test
+        folder = data.image_folder(messy_folder, image_size=8, shuffle=True, seed=0)
+    pipelines = {
+        "load": data.load("mnist", batch_size=8, seed=0, limit=64),
+        "load repeat": data.load("mnist", batch_size=8, seed=0, limit=64, repeat=True),
+        "from_arrays unseeded": data.from_arrays(np.zeros((6, 4, 4, 1), np.uint8), batch_size=2),
+        "unpaired": data.unpaired(_domain(5, 0.0), _domain(12, 0.5), batch_size=2, seed=0),
+        "image_folder": folder,
+    }
+    for name, ds in pipelines.items():
+        for derived in (ds, ds.map(lambda *t: t).take(2)):  # options reach derived datasets
+            assert derived.options().autotune.enabled is False, name
+    seeded = data.load("mnist", batch_size=8, seed=0, limit=64)
+    assert data.epochs.epoch_states(seeded)  # with_options keeps the seeded order settable
+    first = next(iter(seeded))[0].numpy()
+    data.set_epoch(seeded, 1)
+    assert not np.array_equal(next(iter(seeded))[0].numpy(), first)

@@ -155,6 +155,7 @@ def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=No
 
     from gankit.data import epochs
     from gankit.data.augment import jitter_dataset
+    from gankit.data.prefetching import prefetch
 
     if channels not in (1, 3):
         raise ValueError(f"channels must be 1 or 3, got {channels}")
@@ -189,6 +190,6 @@ def image_folder(path, image_size=(256, 256), channels=3, shuffle=False, seed=No
         ds = jitter_dataset(ds, crop_size=crop_size, flip=flip, seed=seed)
     if label is not None:
         ds = ds.map(lambda x: (x, tf.constant(label, tf.int64)))
-    ds = ds.prefetch(tf.data.AUTOTUNE)
+    ds = prefetch(ds)
     states = epochs.epoch_states(ds)  # the shuffle's and the jitter's, if seeded
     return epochs.attach(ds, *states) if states else ds

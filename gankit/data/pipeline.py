@@ -4,6 +4,7 @@ import numpy as np
 import tensorflow as tf
 
 from gankit.data import catalog, epochs
+from gankit.data.prefetching import prefetch
 
 SHUFFLE_BUFFER = 60_000
 
@@ -133,7 +134,7 @@ def from_arrays(images, labels=None, batch_size=64, shuffle=True, seed=None, one
             indices = indices.repeat()
     if batch_size:
         indices = indices.batch(batch_size, drop_remainder=drop_remainder)
-    ds = indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
+    ds = prefetch(indices.map(gather, num_parallel_calls=tf.data.AUTOTUNE))
     return ds if state is None else epochs.attach(ds, state)
 
 
@@ -235,7 +236,7 @@ def unpaired(ds_a, ds_b, batch_size=1, shuffle=True, seed=None, balance=False,
             ds_b = ds_b.shuffle(min(nb, SHUFFLE_BUFFER), reshuffle_each_iteration=True)
         ds_a, ds_b = ds_a.repeat(), ds_b.repeat()
     ds = tf.data.Dataset.zip((ds_a.take(n), ds_b.take(n)))
-    ds = ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+    ds = prefetch(ds.batch(batch_size, drop_remainder=drop_remainder))
     return epochs.attach(ds, *inner_states, *([state] if state else []))
 
 
