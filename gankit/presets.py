@@ -201,7 +201,7 @@ _PRESETS = [
         f"{FAST_CGAN_LEARNING_RATE:g} "
         "falling linearly to 0 over the run, samples from a moving average of G's weights "
         f"(momentum {FAST_CGAN_EMA}): gankit's CPU demo preset; conditional accuracy 99.0 %, "
-        f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (5.0-5.7 min on a 2-core CPU; "
+        f"Inception Score 9.76 after its {FAST_CGAN_EPOCHS} epochs (4.3 min on a 2-core CPU; "
         "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)",
         True, 64, "mnist",
         _fast_cgan_builder(),
@@ -220,7 +220,7 @@ _PRESETS = [
         "fast-dcgan", "gankit's fast unconditional preset: the fast-cgan nets steered by "
         f"{FAST_DCGAN_CLUSTERS} k-means clusters of the training pixels instead of labels (a "
         "self-conditioned GAN, Liu et al. 2020; no label is used), hinge loss, Adam 1e-3; "
-        "Inception Score 9.15 +- 0.05 after its 6 epochs (6.3 min on a 2-core CPU; "
+        "Inception Score 9.15 +- 0.05 after its 6 epochs (2.9 min on a 2-core CPU; "
         "benchmarks/tune_fast_presets.py, benchmarks/fast_presets.py)", False, 64, "mnist",
         lambda shape, k, seed: models.SelfConditionedGAN(
             compact_cgan_generator(image_shape=shape, num_classes=FAST_DCGAN_CLUSTERS, filters=32),

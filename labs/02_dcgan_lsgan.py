@@ -206,7 +206,7 @@ show_rows([lsgan.generate(10, seed=1)], [f"LSGAN DCGAN after {LSGAN_STEPS} steps
 # ## 3. The main model: `fast-dcgan`
 #
 # gankit's CPU recipe for unconditional MNIST is the `fast-dcgan` preset, measured to reach IS 9.0 after 3
-# epochs and 9.15 after 6 (6.3 minutes on this kind of CPU, `docs/results/fast_presets.md`). It is **not**
+# epochs and 9.15 after 6 (2.9 minutes on this kind of CPU, `docs/results/fast_presets.md`). It is **not**
 # report 003's network, and it is worth knowing why:
 #
 # * the nets are small (`compact_cgan_generator`: noise → dense 7x7x64 → two 4x4 up-convolutions;
