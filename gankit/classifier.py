@@ -25,6 +25,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
+from gankit import data
 from gankit.batches import predict_in_batches
 from gankit.images import to_float
 
@@ -707,10 +708,13 @@ def fit_lenet(
     if validation_data is not None:
         val = (prepare_images(validation_data[0], x.shape[-1]),
                check_labels(validation_data[1], len(validation_data[0]), num_classes))
-    history = trainer.fit(
-        x, y, batch_size=int(batch_size), epochs=int(epochs), shuffle=True,
-        validation_data=val, verbose=verbose,
-    )
+    # gankit's pipeline, not Keras' own for arrays: that one re-tunes itself in a thread whose
+    # sleep a new epoch's iterator waits for (see gankit.data.prefetching); the order of each
+    # epoch is drawn from (seed, epoch)
+    batches = data.from_arrays(x, y, batch_size=int(batch_size), seed=int(seed))
+    history = trainer.fit(batches, epochs=int(epochs), validation_data=val, verbose=verbose,
+                          shuffle=False,  # the pipeline shuffles; True would only warn
+                          callbacks=[data.SetEpoch(batches)])
     return model, history
 
 

@@ -1,6 +1,7 @@
 """LeNet builder, shipped weights (offline, checksummed) and feature extraction."""
 
 import shutil
+import warnings
 
 import numpy as np
 import pytest
@@ -96,7 +97,10 @@ def test_fit_lenet_is_seeded_and_learns():
     x[y == 1, 16:24, 16:24] = 1.0
     x += rng.normal(0, 0.1, x.shape).astype(np.float32).clip(-0.1, 0.1)
     x = x.clip(-1, 1)
-    m1, _ = classifier.fit_lenet(x, y, num_classes=2, epochs=3, batch_size=32, seed=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no Keras "shuffle=True ... ignored" for a student to read
+        m1, history = classifier.fit_lenet(x, y, num_classes=2, epochs=3, batch_size=32, seed=3)
+    assert len(history.history["loss"]) == 3
     m2, _ = classifier.fit_lenet(x, y, num_classes=2, epochs=3, batch_size=32, seed=3)
     assert classifier.evaluate_accuracy(m1, x, y) > 0.95
     for a, b in zip(m1.get_weights(), m2.get_weights()):
