@@ -67,9 +67,27 @@ def test_cycle_weights_change_the_generators_objective_as_documented():
     np.testing.assert_allclose(float(consistent) - float(no_b), expected, rtol=1e-4)
 
 
+def test_cycle_noise_runs_the_b_cycle_through_a_noisy_translation():
+    model = _model()
+    a = np.random.default_rng(0).uniform(-1, 1, (2, 28, 28, 3)).astype(np.float32)
+    b = np.random.default_rng(1).uniform(-1, 1, (2, 28, 28, 3)).astype(np.float32)
+    parts, plain, fake_a, _ = model._generator_losses(a, b, training=False)
+    model.cycle_noise, model.noise_seed = 0.5, keras.random.SeedGenerator(3)
+    _, noisy, _, _ = model._generator_losses(a, b, training=False)
+    # the same noise again: G_AB's reconstruction of the noisy translation replaces cycle_b
+    noise = np.asarray(keras.random.normal(fake_a.shape, seed=keras.random.SeedGenerator(3)))
+    back = np.asarray(model.generator_ab(np.asarray(fake_a) + 0.5 * noise, training=False))
+    expected = 10.0 * (float(np.mean(np.abs(back - b))) - float(parts["cycle_b"]))
+    assert abs(expected) > 1e-4
+    np.testing.assert_allclose(float(noisy) - float(plain), expected, rtol=1e-3, atol=1e-5)
+    _, again, _, _ = model._generator_losses(a, b, training=False)
+    assert float(again) != float(noisy)  # fresh noise at every step
+
+
 def test_a_tiny_run_prints_label_preservation_per_epoch(capsys, tmp_path):
     tune.main(["--images", "16", "--epochs", "1", "--tile", "--batch-size", "4", "--cycle-b", "0",
                "--noise-channels", "2", "--invert-cycle", "0.5", "--invert-consistency", "1",
+               "--cycle-noise", "0.1",
                "--g-filters", "4", "--d-filters", "4", "--panels", str(tmp_path)])
     out = capsys.readouterr().out
     assert "epoch 1 step 4 " in out and "mnist->colored" in out and "colored->mnist" in out
