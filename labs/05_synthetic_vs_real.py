@@ -197,8 +197,8 @@ plt.show()
 # ones the synthetic-only LeNet recognises worst in real handwriting: the classifier can only learn the
 # variety the generator produces. In our full run the synthetic-only LeNet reached **93.9 %** and the
 # real-only one 98.2 %; the synthetic-only LeNet was weakest on 8 (about 85 %), then on 2 and 6 (about
-# 91 % each), while the real-only one stayed above 96 % on every digit. Report 003's synthetic-only LeNet reached 93.2 % with
-# 55,000 images and 30 epochs (82.4 % with 15 epochs).
+# 91 % each), while the real-only one stayed above 96 % on every digit. Report 003's synthetic-only
+# LeNet reached 93.2 % with 55,000 images and 30 epochs (82.4 % with 15 epochs).
 
 # %% [markdown]
 # ## 4. Three training strategies
